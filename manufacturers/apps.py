@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ManufacturersConfig(AppConfig):
+    name = "manufacturers"
+    verbose_name = "Manufacturers"

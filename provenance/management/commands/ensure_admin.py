@@ -1,0 +1,30 @@
+"""Ensure a local admin account exists; print its credentials the first time only."""
+
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+
+from provenance.services import organisation_internal
+
+
+class Command(BaseCommand):
+    help = "Create the local admin account (user 'admin') if none exists and print its password once."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--username", default="admin")
+
+    def handle(self, *args, username: str, **options):
+        user_model = get_user_model()
+        if user_model.objects.filter(username=username).exists():
+            self.stdout.write(f"Admin account '{username}' exists (password as printed when it was created).")
+            return
+        password = secrets.token_urlsafe(12)
+        user = user_model.objects.create_superuser(username=username, email="", password=password)
+        organisation_internal().members.add(user)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Created admin account for http://127.0.0.1:8000/admin/\n"
+                f"  username: {username}\n  password: {password}\n(shown once: note it now)"
+            )
+        )

@@ -1,0 +1,20 @@
+"""Where a part was found and what it proves; who may see it; what was reported from it."""
+
+from .items import EvidenceFile, Finding, RecoveredItem
+from .reference import Source, Strike, WeaponAlias, WeaponModel
+from .reports import BriefingReport
+from .sharing import AccessLog, Organisation, OrganisationAPIKey
+
+__all__ = [
+    "AccessLog",
+    "BriefingReport",
+    "EvidenceFile",
+    "Finding",
+    "Organisation",
+    "OrganisationAPIKey",
+    "RecoveredItem",
+    "Source",
+    "Strike",
+    "WeaponAlias",
+    "WeaponModel",
+]

@@ -1,0 +1,180 @@
+"""factory-boy factories for every model; tests build small worlds from these."""
+
+import datetime as dt
+
+import factory
+from django.contrib.auth import get_user_model
+
+from components.models import Category, HSCode, Part
+from manufacturers.models import Designation, Manufacturer, ManufacturerAlias, Ownership
+from provenance.models import (
+    Finding,
+    Organisation,
+    OrganisationAPIKey,
+    RecoveredItem,
+    Source,
+    Strike,
+    WeaponAlias,
+    WeaponModel,
+)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
+    password = factory.django.Password("correct horse battery staple")
+
+
+class StaffUserFactory(UserFactory):
+    is_staff = True
+    is_superuser = True
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    kind = Organisation.Kind.PARTNER
+
+
+class InternalOrganisationFactory(OrganisationFactory):
+    name = "Internal"
+    kind = Organisation.Kind.INTERNAL
+
+
+class ManufacturerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Manufacturer
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Maker {n}")
+    country = "US"
+
+
+class ManufacturerAliasFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ManufacturerAlias
+
+    manufacturer = factory.SubFactory(ManufacturerFactory)
+    alias = factory.Sequence(lambda n: f"Alias {n}")
+
+
+class OwnershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Ownership
+
+    parent = factory.SubFactory(ManufacturerFactory)
+    child = factory.SubFactory(ManufacturerFactory)
+    start_on = dt.date(2015, 1, 1)
+
+
+class DesignationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Designation
+
+    manufacturer = factory.SubFactory(ManufacturerFactory)
+    authority = Designation.Authority.US_BIS_ENTITY
+    listed_on = dt.date(2022, 3, 1)
+
+
+class HSCodeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HSCode
+        django_get_or_create = ("code",)
+
+    code = "854231"
+    description = "ICs: processors and controllers"
+    chpl_tier = "1"
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"category {n}")
+
+
+class PartFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Part
+
+    manufacturer = factory.SubFactory(ManufacturerFactory)
+    part_number = factory.Sequence(lambda n: f"PN-{n:05d}")
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    publisher = "Example Press"
+    title = factory.Sequence(lambda n: f"Report {n}")
+    url = factory.Sequence(lambda n: f"https://example.org/report/{n}")
+
+
+class WeaponModelFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WeaponModel
+        django_get_or_create = ("designation",)
+
+    designation = factory.Sequence(lambda n: f"9M{700 + n}")
+    name = factory.LazyAttribute(lambda o: f"{o.designation} missile")
+    family = "Iskander"
+    kind = WeaponModel.Kind.CRUISE_MISSILE
+    origin_country = "RU"
+
+
+class WeaponAliasFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WeaponAlias
+
+    weapon_model = factory.SubFactory(WeaponModelFactory)
+    alias = factory.Sequence(lambda n: f"W-alias-{n}")
+
+
+class StrikeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Strike
+
+    occurred_on = dt.date(2025, 9, 7)
+    place = "Kyiv"
+
+
+class RecoveredItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RecoveredItem
+
+    reference = factory.Sequence(lambda n: f"ITEM-{n:05d}")
+    weapon_model = factory.SubFactory(WeaponModelFactory)
+    recovered_on = dt.date(2025, 9, 7)
+    owner = factory.SubFactory(InternalOrganisationFactory)
+    status = RecoveredItem.Status.PUBLISHED
+    tlp = "CLEAR"
+
+
+class FindingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Finding
+
+    item = factory.SubFactory(RecoveredItemFactory)
+    line_no = factory.Sequence(lambda n: n + 1)
+    manufacturer = factory.SubFactory(ManufacturerFactory)
+    country = factory.LazyAttribute(lambda o: o.manufacturer.country if o.manufacturer else "RU")
+    quantity = 1
+
+
+class OrganisationAPIKeyFactory(factory.django.DjangoModelFactory):
+    """Use `OrganisationAPIKey.objects.create_key(...)` when the raw key is needed."""
+
+    class Meta:
+        model = OrganisationAPIKey
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"key {n}")
