@@ -5,7 +5,7 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-from provenance.services import organisation_internal
+from provenance.services.organisations import organisation_internal
 
 
 class Command(BaseCommand):

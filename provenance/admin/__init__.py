@@ -1,0 +1,3 @@
+"""The analysts' admin, one module per area; importing them registers their ModelAdmins."""
+
+from . import analytics, items, reports, sharing, teardown  # noqa: F401

@@ -1,0 +1,1 @@
+"""Reads and aggregates for provenance, one module per area (`provenance.selectors.analytics`)."""

@@ -1,0 +1,1 @@
+"""Writes for provenance, one module per area; import from the module (`provenance.services.teardown`)."""
