@@ -1,0 +1,21 @@
+"""manage.py load_demo: load the demo dataset of published cases (idempotent)."""
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from provenance.models import WeaponModel
+from provenance.services.demo import demo_data_load
+
+
+class Command(BaseCommand):
+    help = "Load the demo dataset: published 9M727 teardowns and strikes, each with its source. Idempotent."
+
+    def handle(self, *args, **options):
+        if not WeaponModel.objects.filter(designation="9M727").exists():
+            raise CommandError("Reference data is missing: run `manage.py load_reference` first.")
+        try:
+            counts = demo_data_load()
+        except (ValidationError, LookupError) as error:
+            raise CommandError(str(error)) from error
+        summary = ", ".join(f"{key}: {value}" for key, value in sorted(counts.items()) if value)
+        self.stdout.write(f"Demo data loaded ({summary}).")
