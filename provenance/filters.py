@@ -1,0 +1,129 @@
+"""One parser for analytics parameters, shared by the commands, the admin analytics page and the API.
+
+`AnalyticsParamsForm(data)` takes query parameters or command options (`weapon`, `family`, `item`, `from`,
+`to`, `by`, `attribution`, `unit`, `foreign_only`, `as_of`, `period`, `produced_after`) and reports
+per-field errors; `.filters()` and `.breakdown_kwargs()` / `.shift_kwargs()` / `.produced_after_kwargs()`
+give the arguments of the selectors in `provenance.selectors.analytics`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from provenance.models import RecoveredItem, WeaponModel
+from provenance.selectors.analytics import (
+    ATTRIBUTIONS,
+    DIMENSIONS,
+    PERIODS,
+    RUSSIAN_INVASION,
+    UNITS,
+    AnalyticsFilters,
+    weapon_models_matching,
+)
+
+__all__ = ["AnalyticsParamsForm"]
+
+_TRUE = {"1", "true", "yes", "on", "True"}
+
+
+class _LenientBoolean(forms.BooleanField):
+    """`?foreign_only=1`, `true`, `yes`, `on` are true; absent, `0`, `false` are false."""
+
+    def to_python(self, value: Any) -> bool:
+        if isinstance(value, str):
+            return value.strip() in _TRUE
+        return bool(value)
+
+
+class AnalyticsParamsForm(forms.Form):
+    """Analytics parameters with per-field validation (unknown weapon, unknown item, bad dates, bad choices)."""
+
+    weapon = forms.CharField(label=_("weapon (designation or alias)"), required=False, max_length=100)
+    family = forms.CharField(label=_("family"), required=False, max_length=100)
+    item = forms.CharField(label=_("recovered item (reference)"), required=False, max_length=100)
+    by = forms.ChoiceField(label=_("by"), required=False, choices=[(d, d) for d in DIMENSIONS])
+    attribution = forms.ChoiceField(label=_("attribution"), required=False, choices=[(a, a) for a in ATTRIBUTIONS])
+    unit = forms.ChoiceField(label=_("unit"), required=False, choices=[(u, u) for u in UNITS])
+    foreign_only = _LenientBoolean(label=_("foreign parts only"), required=False)
+    as_of = forms.DateField(label=_("ownership as of"), required=False, help_text=_("Default: today."))
+    period = forms.ChoiceField(label=_("period"), required=False, choices=[(p, p) for p in PERIODS])
+    produced_after = forms.DateField(label=_("produced after"), required=False, help_text=_("Default: 2022-02-24."))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # `from` is a Python keyword, so the two date fields are added by name.
+        fields = list(self.fields.items())
+        self.fields.clear()
+        for name, field in fields:
+            self.fields[name] = field
+            if name == "item":
+                self.fields["from"] = forms.DateField(label=_("recovered from"), required=False)
+                self.fields["to"] = forms.DateField(label=_("recovered to"), required=False)
+
+    def clean_weapon(self) -> str:
+        value = (self.cleaned_data.get("weapon") or "").strip()
+        if value and not weapon_models_matching(value).exists():
+            raise forms.ValidationError(_("No weapon model or alias “%(value)s”."), params={"value": value})
+        return value
+
+    def clean_family(self) -> str:
+        value = (self.cleaned_data.get("family") or "").strip()
+        if value and not WeaponModel.objects.filter(family__iexact=value).exists():
+            raise forms.ValidationError(_("No weapon family “%(value)s”."), params={"value": value})
+        return value
+
+    def clean_item(self) -> str:
+        value = (self.cleaned_data.get("item") or "").strip()
+        if value and not RecoveredItem.objects.filter(reference=value).exists():
+            raise forms.ValidationError(_("No recovered item “%(value)s”."), params={"value": value})
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("from"), data.get("to")
+        if start and end and start > end:
+            self.add_error("to", _("The end date is before the start date."))
+        return data
+
+    def filters(self) -> AnalyticsFilters:
+        """The selectors' filters from the cleaned data (call after `is_valid()`)."""
+        data = self.cleaned_data
+        return AnalyticsFilters(
+            weapon=data.get("weapon") or None,
+            family=data.get("family") or None,
+            item=data.get("item") or None,
+            date_from=data.get("from"),
+            date_to=data.get("to"),
+        )
+
+    def _common(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "filters": self.filters(),
+            "by": data.get("by") or "country",
+            "attribution": data.get("attribution") or "hq",
+            "unit": data.get("unit") or "units",
+            "foreign_only": bool(data.get("foreign_only")),
+            "as_of": data.get("as_of"),
+        }
+
+    def breakdown_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for `breakdown()`."""
+        return self._common()
+
+    def shift_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for `shift()`."""
+        return {**self._common(), "period": self.cleaned_data.get("period") or "recovered"}
+
+    def produced_after_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for `produced_after()`."""
+        after: dt.date = self.cleaned_data.get("produced_after") or RUSSIAN_INVASION
+        return {**self._common(), "after": after}
+
+    def error_dict(self) -> dict[str, list[str]]:
+        """Per-field messages, as the API's 400 body and the commands' error output use them."""
+        return {field: [str(m) for m in messages] for field, messages in self.errors.items()}
