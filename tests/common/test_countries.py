@@ -1,0 +1,63 @@
+"""Country normalisation: alpha-2, alpha-3, English names and common names all give alpha-2."""
+
+import pycountry
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from config.common.countries import country_code, country_name, valid_country_codes
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("US", "US"),
+        ("us", "US"),
+        ("USA", "US"),
+        ("United States", "US"),
+        ("United States of America", "US"),
+        ("  united   states ", "US"),
+        ("UK", "GB"),
+        ("United Kingdom", "GB"),
+        ("GBR", "GB"),
+        ("Great Britain", "GB"),
+        ("Russia", "RU"),
+        ("Russian Federation", "RU"),
+        ("RUS", "RU"),
+        ("Belarus", "BY"),
+        ("BLR", "BY"),
+        ("Switzerland", "CH"),
+        ("Taiwan", "TW"),
+        ("South Korea", "KR"),
+        ("MALAYSIA", "MY"),
+        ("Czech Republic", "CZ"),
+        ("SU", "SU"),
+        ("USSR", "SU"),
+    ],
+)
+def test_known_names_give_alpha2(value, expected):
+    assert country_code(value) == expected
+
+
+@pytest.mark.parametrize("value", ["", "   ", None, "XX", "Atlantis", "U", "ZZZ", "Made in"])
+def test_unknown_values_give_none(value):
+    assert country_code(value) is None
+
+
+@given(st.sampled_from(list(pycountry.countries)))
+def test_every_iso_country_resolves_by_each_form(country):
+    assert country_code(country.alpha_2) == country.alpha_2
+    assert country_code(country.alpha_3.lower()) == country.alpha_2
+    assert country_code(country.name) == country.alpha_2
+
+
+@given(st.text(max_size=12))
+def test_result_is_always_a_valid_code_or_none(text):
+    code = country_code(text)
+    assert code is None or code in valid_country_codes()
+
+
+def test_names_for_display():
+    assert country_name("US") == "United States of America" or country_name("US") == "United States"
+    assert country_name("SU") == "Soviet Union"
+    assert country_name(None) == "unknown"
