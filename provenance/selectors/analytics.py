@@ -47,6 +47,7 @@ __all__ = [
     "UNITS",
     "AnalyticsFilters",
     "breakdown",
+    "counting_rule",
     "produced_after",
     "shift",
     "ultimate_parents",
@@ -456,3 +457,44 @@ def produced_after(
         "share_after": round(after_total / dated_total, 4) if dated_total else None,
         "rows": rows,
     }
+
+
+_UNIT_TEXT = {
+    "units": "component units (sum of quantity)",
+    "parts": "distinct part types per recovered item",
+}
+_ATTRIBUTION_TEXT = {
+    "hq": "maker's HQ country",
+    "parent": "ultimate parent's HQ country",
+    "origin": "country-of-origin marking",
+}
+_PERIOD_TEXT = {
+    "recovered": "year recovered",
+    "analysed": "year analysed",
+    "produced": "year produced (date codes)",
+}
+
+
+def counting_rule(result: dict) -> str:
+    """The counting rule of a `breakdown`, `shift` or `produced_after` result, as one line of text."""
+    parts = [
+        f"by: {result['by']}",
+        f"unit: {_UNIT_TEXT.get(result['unit'], result['unit'])}",
+        f"attribution: {_ATTRIBUTION_TEXT.get(result['attribution'], result['attribution'])}",
+    ]
+    if result.get("as_of"):
+        parts[-1] += f" on {result['as_of']}"
+    scope = "foreign parts only (weapon's origin country left out)" if result.get("foreign_only") else "all findings"
+    if "total" in result:
+        parts.append(f"denominator: {scope}, total {result['total']}")
+    elif "periods" in result:
+        parts.append(f"denominator: {scope}, per period; {result.get('undated', 0)} without a period left out")
+    else:
+        parts.append(f"denominator: dated {scope}; {result.get('undated', 0)} undated")
+    if "period" in result:
+        parts.append(f"period: {_PERIOD_TEXT.get(result['period'], result['period'])}")
+    if "after" in result:
+        parts.append(f"produced after: {result['after']} (whole production week after the date)")
+    filters = result.get("filters") or {}
+    parts.append("filters: " + (", ".join(f"{k}={v}" for k, v in filters.items()) if filters else "none"))
+    return "; ".join(parts)

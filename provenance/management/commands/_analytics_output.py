@@ -1,0 +1,102 @@
+"""Shared options and renderers (table, JSON, formula-safe CSV) of the analytics commands.
+
+The module name starts with an underscore, so Django does not list it as a command.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from django.core.management.base import CommandError, CommandParser
+
+from provenance.filters import AnalyticsParamsForm
+from provenance.selectors.analytics import ATTRIBUTIONS, DIMENSIONS, UNITS, counting_rule
+
+FORMATS = ("table", "json", "csv")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def add_filter_arguments(parser: CommandParser) -> None:
+    """The filters and counting options common to `breakdown`, `shift` and `produced_after`."""
+    parser.add_argument("--weapon", help="weapon model designation or alias (e.g. 9M727, Iskander-K)")
+    parser.add_argument("--family", help="all weapon models of a family (e.g. Iskander)")
+    parser.add_argument("--item", help="one recovered item, by reference")
+    parser.add_argument("--from", dest="from", metavar="DATE", help="recovered on or after (YYYY-MM-DD)")
+    parser.add_argument("--to", dest="to", metavar="DATE", help="recovered on or before (YYYY-MM-DD)")
+    parser.add_argument("--by", choices=DIMENSIONS, default="country")
+    parser.add_argument("--attribution", choices=ATTRIBUTIONS, default="hq")
+    parser.add_argument("--unit", choices=UNITS, default="units")
+    parser.add_argument("--foreign-only", dest="foreign_only", action="store_true")
+    parser.add_argument("--as-of", dest="as_of", metavar="DATE", help="ownership reference date (default today)")
+    parser.add_argument("--format", choices=FORMATS, default="table")
+
+
+def parse_options(options: dict[str, Any], names: tuple[str, ...] = ()) -> AnalyticsParamsForm:
+    """Validate command options with the shared form; raise CommandError with per-field messages."""
+    keys = ("weapon", "family", "item", "from", "to", "by", "attribution", "unit", "as_of", *names)
+    data = {key: options[key] for key in keys if options.get(key) not in (None, "")}
+    if options.get("foreign_only"):
+        data["foreign_only"] = "1"
+    form = AnalyticsParamsForm(data)
+    if not form.is_valid():
+        lines = [f"--{field.replace('_', '-')}: {msg}" for field, msgs in form.error_dict().items() for msg in msgs]
+        raise CommandError("invalid options:\n  " + "\n  ".join(lines))
+    return form
+
+
+def safe_cell(value: Any) -> Any:
+    """A CSV cell that a spreadsheet will not run as a formula (text cells only; numbers stay numbers)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def to_csv(header: list[str], rows: list[list[Any]], rule: str) -> str:
+    """CSV text: a comment line with the counting rule, the header, the rows."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([safe_cell(f"# {rule}")])
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([safe_cell(v) for v in row])
+    return out.getvalue()
+
+
+def to_table(header: list[str], rows: list[list[Any]], rule: str) -> str:
+    """A plain-text table with the counting rule above it; numbers right-aligned."""
+    cells = [[("" if v is None else str(v)) for v in row] for row in [header, *rows]]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
+    numeric = [all(_is_number(row[i]) for row in rows) for i in range(len(header))]
+    lines = [rule, ""]
+    for index, row in enumerate(cells):
+        lines.append(
+            "  ".join(
+                (v.rjust(w) if numeric[i] and index else v.ljust(w))
+                for i, (v, w) in enumerate(zip(row, widths, strict=True))
+            ).rstrip()
+        )
+        if index == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines) + "\n"
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) or value is None
+
+
+def render(result: dict, header: list[str], rows: list[list[Any]], fmt: str) -> str:
+    """The result in `fmt`: JSON as the selector returns it, or a table / CSV headed by the counting rule."""
+    if fmt == "json":
+        return json.dumps(result, ensure_ascii=False, indent=2) + "\n"
+    rule = counting_rule(result)
+    return to_csv(header, rows, rule) if fmt == "csv" else to_table(header, rows, rule)
+
+
+def percent(share: float | None, fmt: str) -> Any:
+    """Shares as fractions in CSV (machine-readable), as percentages in tables."""
+    if share is None:
+        return None
+    return share if fmt == "csv" else f"{share * 100:.1f}%"
