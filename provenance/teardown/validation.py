@@ -1,0 +1,509 @@
+"""Pass one of an import: read every row, check and resolve it, and build a plan; write nothing.
+
+Names are resolved against what the database holds (weapon designations and aliases, manufacturer names and
+aliases, categories, parts); what is unknown but allowed (a manufacturer with a country, a category, a part)
+is planned for creation. Rows are normalised into compact tuples and spooled to a temporary file, so the
+memory used grows with the number of items and distinct names, not with the number of rows.
+"""
+
+import datetime as dt
+import pickle
+import re
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+
+from components.models import Category, Part
+from components.partnumbers import part_number_key
+from config.common.countries import country_code
+from config.common.text import name_key
+from manufacturers.models import Manufacturer, ManufacturerAlias
+from provenance.datecodes import parse_date_code
+from provenance.models import Finding, WeaponAlias, WeaponModel
+from provenance.models.items import DatePrecision
+
+from .columns import COLUMNS, ITEM_COLUMNS, REQUIRED_COLUMNS, unescape_formula
+from .readers import TeardownTable
+from .result import RowError
+
+__all__ = ["ItemPlan", "Plan", "validate_table", "weapon_lookup"]
+
+SPOOL_BATCH = 5000
+CONFIDENCES = {choice.value for choice in Finding.Confidence}
+_MAX_LENGTH = {
+    "item_ref": 100,
+    "place": 200,
+    "serial": 100,
+    "part_number": 100,
+    "manufacturer": 200,
+    "category": 100,
+    "date_code": 40,
+    "lot_code": 60,
+    "origin_marking": 100,
+    "module": 200,
+    "source_url": 500,
+}
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_MADE_IN = re.compile(r"^\s*(?:MADE|ASSEMBLED|PRODUCED)\s+IN\s+", re.IGNORECASE)
+_QUANTITY_MAX = 2_147_483_647
+
+# A spooled line: (item_ref, manufacturer, part_number_key, part_number, category, country, quantity,
+# marking, date_code, produced_year, produced_week, lot_code, origin_marking, origin_country, module,
+# confidence, source_url, notes). `manufacturer` and `category` are ids, or keys of ones to be created.
+LINE_FIELDS = (
+    "item_ref",
+    "manufacturer",
+    "part_key",
+    "part_number",
+    "category",
+    "country",
+    "quantity",
+    "marking",
+    "date_code",
+    "produced_year",
+    "produced_week",
+    "lot_code",
+    "origin_marking",
+    "origin_country",
+    "module",
+    "confidence",
+    "source_url",
+    "notes",
+)
+
+
+@dataclass
+class ItemPlan:
+    """One recovered item as the file describes it."""
+
+    reference: str
+    first_row: int
+    fields: dict = field(default_factory=dict)  # item column -> (normalised value, raw text, row)
+    line_hashes: list[int] = field(default_factory=list)
+    sources: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Plan:
+    """Everything pass two needs; `errors` non-empty means nothing may be written."""
+
+    columns: set[str] = field(default_factory=set)
+    errors: list[RowError] = field(default_factory=list)
+    rows: int = 0
+    items: dict[str, ItemPlan] = field(default_factory=dict)
+    new_manufacturers: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (name, country)
+    new_categories: dict[str, str] = field(default_factory=dict)  # key -> name
+    # (manufacturer id or new key, part_number_key) -> [part_number as printed, category id/key or None, part id]
+    parts: dict[tuple, list] = field(default_factory=dict)
+    sources: set[str] = field(default_factory=set)
+    strike_dates: set[dt.date] = field(default_factory=set)
+    spool: object = None
+
+    def lines(self):
+        """Iterate the spooled lines in file order."""
+        self.spool.seek(0)
+        while True:
+            try:
+                batch = pickle.load(self.spool)  # noqa: S301 - our own temporary file
+            except EOFError:
+                return
+            yield from batch
+
+    def close(self) -> None:
+        if self.spool is not None:
+            self.spool.close()
+
+
+def weapon_lookup() -> dict[str, int]:
+    """Weapon model id by the key of its designation or of any alias."""
+    table = {name_key(designation): pk for pk, designation in WeaponModel.objects.values_list("pk", "designation")}
+    for pk, key in WeaponAlias.objects.values_list("weapon_model_id", "alias_key"):
+        table.setdefault(key, pk)
+    return table
+
+
+def parse_partial_date(text: str) -> tuple[dt.date, str] | None:
+    """`2025-09-07`, `2025-09` or `2025` as (first day, precision); None when it is not such a date."""
+    match = _DATE.match(text)
+    if not match:
+        return None
+    year, month, day = match.groups()
+    try:
+        if day:
+            return dt.date(int(year), int(month), int(day)), DatePrecision.DAY.value
+        if month:
+            return dt.date(int(year), int(month), 1), DatePrecision.MONTH.value
+        return dt.date(int(year), 1, 1), DatePrecision.YEAR.value
+    except ValueError:
+        return None
+
+
+def origin_country(marking: str) -> str:
+    """The alpha-2 code an origin marking (`MALAYSIA`, `Made in Japan`) names, or ''."""
+    if not marking:
+        return ""
+    return country_code(marking) or country_code(_MADE_IN.sub("", marking)) or ""
+
+
+class _Resolver:
+    """Lookups against the database, loaded once per import, with per-value caches."""
+
+    def __init__(self):
+        self.weapons = weapon_lookup()
+        self.manufacturers: dict[str, tuple[int, str, str]] = {}
+        for pk, key, country, name in Manufacturer.objects.values_list("pk", "name_key", "country", "name"):
+            self.manufacturers[key] = (pk, str(country), name)
+        by_id = {value[0]: value for value in self.manufacturers.values()}
+        for pk, key in ManufacturerAlias.objects.values_list("manufacturer_id", "alias_key"):
+            self.manufacturers.setdefault(key, by_id[pk])
+        self.categories = {name_key(name): pk for pk, name in Category.objects.values_list("pk", "name")}
+        self.parts = {
+            (manufacturer, key): (pk, category)
+            for pk, manufacturer, key, category in Part.objects.values_list(
+                "pk", "manufacturer_id", "part_number_key", "category_id"
+            ).iterator(chunk_size=5000)
+        }
+        self.countries: dict[str, str | None] = {}
+        self.date_codes: dict[str, tuple] = {}
+        self.origins: dict[str, str] = {}
+        self.dates: dict[str, tuple | None] = {}
+        self.urls: dict[str, bool] = {}
+        self._url_validator = URLValidator(schemes=["http", "https"])
+
+    def country(self, text: str) -> str | None:
+        try:
+            return self.countries[text]
+        except KeyError:
+            code = self.countries[text] = country_code(text)
+            return code
+
+    def date_code(self, text: str) -> tuple:
+        try:
+            return self.date_codes[text]
+        except KeyError:
+            parsed = self.date_codes[text] = tuple(parse_date_code(text))
+            return parsed
+
+    def origin(self, text: str) -> str:
+        try:
+            return self.origins[text]
+        except KeyError:
+            code = self.origins[text] = origin_country(text)
+            return code
+
+    def date(self, text: str):
+        try:
+            return self.dates[text]
+        except KeyError:
+            parsed = self.dates[text] = parse_partial_date(text)
+            return parsed
+
+    def url_ok(self, text: str) -> bool:
+        try:
+            return self.urls[text]
+        except KeyError:
+            try:
+                self._url_validator(text)
+                ok = True
+            except ValidationError:
+                ok = False
+            self.urls[text] = ok
+            return ok
+
+
+def _header(table: TeardownTable, plan: Plan) -> list[str | None] | None:
+    """Map each cell position to a column name; record header errors; None when rows cannot be read."""
+    names: list[str | None] = []
+    seen: dict[str, int] = {}
+    for position, raw in enumerate(table.header, start=1):
+        name = raw.strip().lstrip("\ufeff").lower().replace(" ", "_")
+        if not name:
+            plan.errors.append(RowError(1, f"column {position}", "", "this column has no header"))
+            names.append(None)
+        elif name not in COLUMNS:
+            plan.errors.append(
+                RowError(1, raw.strip(), raw.strip(), f"unknown column; the columns are: {', '.join(COLUMNS)}")
+            )
+            names.append(None)
+        elif name in seen:
+            plan.errors.append(RowError(1, name, raw.strip(), f"duplicate column (also column {seen[name]})"))
+            names.append(None)
+        else:
+            seen[name] = position
+            names.append(name)
+    plan.columns = set(seen)
+    missing = [column for column in REQUIRED_COLUMNS if column not in seen]
+    for column in missing:
+        plan.errors.append(RowError(1, column, "", "required column is missing"))
+    if "manufacturer" not in seen and "manufacturer_country" not in seen:
+        plan.errors.append(
+            RowError(1, "manufacturer", "", "the file needs a manufacturer or a manufacturer_country column")
+        )
+        return None
+    return None if missing else names
+
+
+def validate_table(
+    table: TeardownTable,
+    *,
+    default_source_url: str | None = None,
+    progress: Callable[[str, int, int | None], None] | None = None,
+) -> Plan:
+    """Check every row of `table` and return the plan (with every error found)."""
+    plan = Plan()
+    names = _header(table, plan)
+    if names is None:
+        return plan
+    resolver = _Resolver()
+    errors = plan.errors
+    items = plan.items
+    spool = plan.spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by Plan.close()
+    batch: list[tuple] = []
+    width = len(names)
+    index = {name: position for position, name in enumerate(names) if name}
+    spreadsheet = table.spreadsheet
+    default_source = (default_source_url or "").strip()
+    if default_source:
+        if not resolver.url_ok(default_source):
+            errors.append(RowError(None, "source_url", default_source, "--source is not a valid http(s) URL"))
+        plan.sources.add(default_source)
+
+    for number, cells in table.rows:
+        if len(cells) > width and any(cell.strip() for cell in cells[width:]):
+            errors.append(RowError(number, f"column {width + 1}", cells[width].strip(), "a value beyond the header"))
+        if not any(cell.strip() for cell in cells[:width]):
+            continue  # blank rows (spreadsheets often end with some) are not lines
+        plan.rows += 1
+        if progress and plan.rows % 2000 == 0:
+            progress("validating", plan.rows, None)
+        row: dict[str, str] = {}
+        for name, position in index.items():
+            value = cells[position].strip() if position < len(cells) else ""
+            if spreadsheet and value[:1] == "'":
+                value = unescape_formula(value)
+            row[name] = value
+        line = _validate_row(number, row, plan, resolver, default_source)
+        if line is not None and not errors:
+            batch.append(line)
+            if len(batch) >= SPOOL_BATCH:
+                pickle.dump(batch, spool, protocol=pickle.HIGHEST_PROTOCOL)
+                batch = []
+    if batch and not errors:
+        pickle.dump(batch, spool, protocol=pickle.HIGHEST_PROTOCOL)
+    if plan.rows == 0 and not errors:
+        errors.append(RowError(None, "", "", "The file has a header row but no data rows."))
+    for item in items.values():
+        if "weapon" not in item.fields:
+            errors.append(
+                RowError(item.first_row, "weapon", "", f"no row of item {item.reference} names its weapon model")
+            )
+    return plan
+
+
+def _too_long(row: dict[str, str]) -> list[tuple[str, str, str]]:
+    return [
+        (column, value, f"longer than {limit} characters")
+        for column, limit in _MAX_LENGTH.items()
+        if len(value := row.get(column, "")) > limit
+    ]
+
+
+def _validate_row(number: int, row: dict[str, str], plan: Plan, resolver: _Resolver, default_source: str):
+    """Check one row; append its errors to the plan; return its spooled line (or None when invalid)."""
+    problems: list[tuple[str, str, str]] = _too_long(row)
+    get = row.get
+    reference = get("item_ref", "")
+    if not reference:
+        problems.append(("item_ref", "", "required"))
+        item = None
+    else:
+        item = plan.items.get(reference)
+        if item is None:
+            item = plan.items[reference] = ItemPlan(reference=reference, first_row=number)
+
+    # Item-level columns: normalise, then check agreement with the rows before.
+    for column in ITEM_COLUMNS:
+        raw = get(column, "")
+        if not raw:
+            continue
+        if column == "weapon":
+            value = resolver.weapons.get(name_key(raw))
+            if value is None:
+                problems.append((column, raw, "unknown weapon model (not a designation or alias we know)"))
+                continue
+        elif column in ("recovered_on", "analysed_on"):
+            value = resolver.date(raw)
+            if value is None:
+                problems.append((column, raw, "not a date: use YYYY-MM-DD, YYYY-MM or YYYY"))
+                continue
+        elif column == "strike_date":
+            value = resolver.date(raw)
+            if value is None or value[1] != DatePrecision.DAY:
+                problems.append((column, raw, "not a full date: use YYYY-MM-DD"))
+                continue
+            value = value[0]
+            plan.strike_dates.add(value)
+        else:
+            value = raw
+        if item is None:
+            continue
+        known = item.fields.get(column)
+        if known is None:
+            item.fields[column] = (value, raw, number)
+        elif known[0] != value:
+            problems.append((column, raw, f"conflicts with {known[1]!r} on row {known[2]} for item {reference}"))
+
+    # The maker: a known manufacturer (name or alias), a new one with a country, or a country alone.
+    maker_text = get("manufacturer", "")
+    country_text = get("manufacturer_country", "")
+    country = ""
+    manufacturer = None
+    if country_text:
+        country = resolver.country(country_text)
+        if country is None:
+            problems.append(("manufacturer_country", country_text, "unknown country (use ISO alpha-2, e.g. US)"))
+            country = ""
+    if maker_text:
+        key = name_key(maker_text)
+        known_maker = resolver.manufacturers.get(key)
+        if known_maker is not None:
+            manufacturer = known_maker[0]
+            if country and country != known_maker[1]:
+                problems.append(
+                    (
+                        "manufacturer_country",
+                        country_text,
+                        f"{known_maker[2]} is headquartered in {known_maker[1]}, not {country}",
+                    )
+                )
+            country = known_maker[1]
+        elif key in plan.new_manufacturers:
+            manufacturer = key
+            planned_country = plan.new_manufacturers[key][1]
+            if country and country != planned_country:
+                problems.append(
+                    ("manufacturer_country", country_text, f"{maker_text} was given as {planned_country} before")
+                )
+            country = planned_country
+        elif country:
+            manufacturer = key
+            plan.new_manufacturers[key] = (" ".join(maker_text.split()), country)
+        elif not country_text:
+            problems.append(
+                ("manufacturer", maker_text, "unknown manufacturer: give its manufacturer_country to create it")
+            )
+    elif not country_text:
+        problems.append(("manufacturer", "", "each row needs a manufacturer or a manufacturer_country"))
+
+    # Category (created when unknown) and part (created per manufacturer when unknown).
+    category = None
+    category_text = get("category", "")
+    if category_text:
+        key = name_key(category_text)
+        category = resolver.categories.get(key)
+        if category is None:
+            category = key
+            plan.new_categories.setdefault(key, " ".join(category_text.split()))
+    part_number = get("part_number", "")
+    part_key = part_number_key(part_number) if part_number else ""
+    if part_number and not part_key:
+        problems.append(("part_number", part_number, "a part number needs letters or digits"))
+    effective_category = category
+    if part_key and manufacturer is not None:
+        part = plan.parts.get((manufacturer, part_key))
+        if part is None:
+            existing = resolver.parts.get((manufacturer, part_key)) if isinstance(manufacturer, int) else None
+            part = plan.parts[(manufacturer, part_key)] = [
+                part_number,
+                existing[1] if existing else category,
+                existing[0] if existing else None,
+            ]
+        elif part[1] is None and part[2] is None:
+            part[1] = category  # a new part takes the first category given for it
+        if category is None:
+            effective_category = part[1] if part[2] is not None else None
+    elif part_key and manufacturer is None:
+        part_key = ""  # a part number without a maker cannot name a Part; it stays in the marking only
+        problems.append(("part_number", part_number, "a part number needs a manufacturer"))
+
+    quantity_text = get("quantity", "")
+    quantity = 1
+    if quantity_text:
+        if quantity_text.isascii() and quantity_text.isdigit() and 0 < int(quantity_text) <= _QUANTITY_MAX:
+            quantity = int(quantity_text)
+        else:
+            problems.append(("quantity", quantity_text, "not a positive whole number"))
+
+    confidence = get("confidence", "").lower() or "confirmed"
+    if confidence not in CONFIDENCES:
+        problems.append(("confidence", get("confidence", ""), "use confirmed, probable or possible"))
+
+    source_url = get("source_url", "") or default_source
+    if source_url and source_url != default_source:
+        if resolver.url_ok(source_url):
+            plan.sources.add(source_url)
+        else:
+            problems.append(("source_url", source_url, "not a valid http(s) URL"))
+
+    date_code = get("date_code", "")
+    produced_year, produced_week = resolver.date_code(date_code) if date_code else (None, None)
+    origin_marking = get("origin_marking", "")
+    origin = resolver.origin(origin_marking) if origin_marking else ""
+
+    if problems:
+        plan.errors.extend(RowError(number, column, value, message) for column, value, message in problems)
+        return None
+    if plan.errors:
+        return None  # an earlier row failed: keep checking, stop spooling
+
+    marking = get("marking", "")
+    lot_code = get("lot_code", "")
+    module = get("module", "")
+    notes = get("notes", "")
+    position = len(item.line_hashes) + 1
+    item.line_hashes.append(
+        hash(
+            (
+                position,
+                manufacturer,
+                part_key,
+                effective_category,
+                country,
+                quantity,
+                marking,
+                date_code,
+                lot_code,
+                origin_marking,
+                origin,
+                module,
+                confidence,
+                source_url,
+                notes,
+            )
+        )
+    )
+    if source_url:
+        item.sources.add(source_url)
+    return (
+        reference,
+        manufacturer,
+        part_key,
+        part_number,
+        category,
+        country,
+        quantity,
+        marking,
+        date_code,
+        produced_year,
+        produced_week,
+        lot_code,
+        origin_marking,
+        origin,
+        module,
+        confidence,
+        source_url,
+        notes,
+    )
