@@ -118,7 +118,17 @@ TASKS = {
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "config.common.api_schema.ApiAutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "provenance.api.authentication.BearerAPIKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["provenance.api.permissions.IsPartnerOrStaff"],
+    "DEFAULT_THROTTLE_CLASSES": ["provenance.api.throttling.PartnerKeyRateThrottle"],
+    # Per partner key. Counters live in the default cache: share it (Redis) when running several workers.
+    "DEFAULT_THROTTLE_RATES": {"partner": env("API_PARTNER_RATE", default="600/minute")},
+    "DEFAULT_PAGINATION_CLASS": "config.common.api.StandardPagination",
+    "EXCEPTION_HANDLER": "config.common.api.api_exception_handler",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.SearchFilter",
@@ -134,6 +144,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {"DatePrecisionEnum": "provenance.models.items.DatePrecision"},
 }
 
 COUNTRIES_OVERRIDE = {"SU": "Soviet Union"}

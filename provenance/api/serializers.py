@@ -1,0 +1,266 @@
+"""Partner serializers: every field listed explicitly; internal fields (analyst notes, custody, exact site,
+people, evidence file paths, who else an item is shared with) are never serialised."""
+
+from rest_framework import serializers
+
+from components.models import Part
+from manufacturers.models import Designation, Manufacturer
+from provenance.models import Finding, RecoveredItem, Source, Strike, WeaponModel
+
+__all__ = [
+    "FindingSerializer",
+    "ManufacturerSerializer",
+    "PartSerializer",
+    "RecoveredItemDetailSerializer",
+    "RecoveredItemSerializer",
+    "StrikeSerializer",
+    "WeaponModelSerializer",
+]
+
+
+def _country() -> serializers.CharField:
+    """An ISO 3166-1 alpha-2 code ('' when unknown); CountryField values render as their code."""
+    return serializers.CharField(read_only=True, help_text="ISO 3166-1 alpha-2 code ('' when unknown).")
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Source
+        fields = ["publisher", "title", "url", "published_on", "reliability"]
+        read_only_fields = fields
+
+
+class ManufacturerRefSerializer(serializers.ModelSerializer):
+    country = _country()
+
+    class Meta:
+        model = Manufacturer
+        fields = ["id", "name", "country"]
+        read_only_fields = fields
+
+
+class PartRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Part
+        fields = ["id", "part_number"]
+        read_only_fields = fields
+
+
+class WeaponModelRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = WeaponModel
+        fields = ["id", "designation", "name"]
+        read_only_fields = fields
+
+
+class ItemRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RecoveredItem
+        fields = ["id", "reference"]
+        read_only_fields = fields
+
+
+class FindingInItemSerializer(serializers.ModelSerializer):
+    """A finding as a line of its item's teardown list."""
+
+    part = PartRefSerializer(read_only=True, allow_null=True)
+    manufacturer = ManufacturerRefSerializer(read_only=True, allow_null=True)
+    country = _country()
+    origin_country = _country()
+    category = serializers.CharField(source="category.name", read_only=True, allow_null=True)
+    source = SourceSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Finding
+        fields = [
+            "id",
+            "line_no",
+            "part",
+            "manufacturer",
+            "country",
+            "category",
+            "quantity",
+            "marking",
+            "date_code",
+            "produced_year",
+            "produced_week",
+            "lot_code",
+            "origin_marking",
+            "origin_country",
+            "module",
+            "confidence",
+            "source",
+        ]
+        read_only_fields = fields
+
+
+class FindingSerializer(FindingInItemSerializer):
+    """A finding with the item (and weapon model) it was found in."""
+
+    item = ItemRefSerializer(read_only=True)
+    weapon_model = serializers.CharField(source="item.weapon_model.designation", read_only=True)
+
+    class Meta(FindingInItemSerializer.Meta):
+        fields = ["id", "item", "weapon_model", *FindingInItemSerializer.Meta.fields[1:]]
+        read_only_fields = fields
+
+
+class RecoveredItemSerializer(serializers.ModelSerializer):
+    weapon_model = WeaponModelRefSerializer(read_only=True)
+    strike = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    owner = serializers.CharField(source="owner.name", read_only=True)
+    findings_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = RecoveredItem
+        fields = [
+            "id",
+            "reference",
+            "weapon_model",
+            "strike",
+            "recovered_on",
+            "recovered_on_precision",
+            "analysed_on",
+            "analysed_on_precision",
+            "place",
+            "serial_number",
+            "owner",
+            "status",
+            "tlp",
+            "findings_count",
+        ]
+        read_only_fields = fields
+
+
+class RecoveredItemDetailSerializer(RecoveredItemSerializer):
+    """An item with its sources and its whole teardown list."""
+
+    sources = SourceSerializer(many=True, read_only=True)
+    findings = FindingInItemSerializer(many=True, read_only=True)
+
+    class Meta(RecoveredItemSerializer.Meta):
+        fields = [*RecoveredItemSerializer.Meta.fields, "sources", "findings"]
+        read_only_fields = fields
+
+
+class StrikeSerializer(serializers.ModelSerializer):
+    sources = SourceSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Strike
+        fields = [
+            "id",
+            "occurred_on",
+            "place",
+            "description",
+            "launched_summary",
+            "launched_count",
+            "intercepted_count",
+            "sources",
+        ]
+        read_only_fields = fields
+
+
+class WeaponModelSerializer(serializers.ModelSerializer):
+    origin_country = _country()
+    aliases = serializers.SlugRelatedField(many=True, read_only=True, slug_field="alias")
+
+    class Meta:
+        model = WeaponModel
+        fields = ["id", "designation", "name", "family", "kind", "origin_country", "aliases"]
+        read_only_fields = fields
+
+
+class DesignationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Designation
+        fields = ["authority", "program", "listed_on", "delisted_on", "reference", "source_url"]
+        read_only_fields = fields
+
+
+class ManufacturerSerializer(serializers.ModelSerializer):
+    country = _country()
+    aliases = serializers.SlugRelatedField(many=True, read_only=True, slug_field="alias")
+    designations = DesignationSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Manufacturer
+        fields = ["id", "name", "country", "website", "aliases", "designations"]
+        read_only_fields = fields
+
+
+class PartSerializer(serializers.ModelSerializer):
+    manufacturer = ManufacturerRefSerializer(read_only=True)
+    category = serializers.CharField(source="category.name", read_only=True, allow_null=True)
+    hs_code = serializers.CharField(source="hs_code.code", read_only=True, allow_null=True)
+    chpl_tier = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Part
+        fields = [
+            "id",
+            "part_number",
+            "manufacturer",
+            "category",
+            "description",
+            "hs_code",
+            "chpl_tier",
+            "eccn",
+            "datasheet_url",
+        ]
+        read_only_fields = fields
+
+    def get_chpl_tier(self, part: Part) -> str | None:
+        """The part's own HS code's CHPL tier, else its category's (None when neither has one)."""
+        for hs_code in (part.hs_code, part.category.hs_code if part.category else None):
+            if hs_code is not None and hs_code.chpl_tier:
+                return hs_code.chpl_tier
+        return None
+
+
+class BreakdownRowSerializer(serializers.Serializer):
+    key = serializers.CharField(allow_null=True, help_text="ISO code, manufacturer name, tier...; null = unknown.")
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+    share = serializers.FloatField()
+
+
+class BreakdownSerializer(serializers.Serializer):
+    """The JSON of `manage.py breakdown --format json` (documentation only)."""
+
+    by = serializers.CharField()
+    unit = serializers.CharField()
+    attribution = serializers.CharField()
+    as_of = serializers.DateField(required=False, help_text="With attribution=parent.")
+    filters = serializers.DictField(child=serializers.CharField())
+    total = serializers.IntegerField()
+    foreign_only = serializers.BooleanField()
+    rows = BreakdownRowSerializer(many=True)
+
+
+class ShiftPeriodSerializer(serializers.Serializer):
+    period = serializers.IntegerField()
+    total = serializers.IntegerField()
+
+
+class ShiftRowSerializer(serializers.Serializer):
+    key = serializers.CharField(allow_null=True)
+    label = serializers.CharField()
+    counts = serializers.DictField(child=serializers.IntegerField(), help_text="Per period (year).")
+    shares = serializers.DictField(child=serializers.FloatField())
+    change_pp = serializers.DictField(child=serializers.FloatField(), help_text="Change in percentage points.")
+
+
+class ShiftSerializer(serializers.Serializer):
+    """The JSON of `manage.py shift --format json` (documentation only)."""
+
+    by = serializers.CharField()
+    period = serializers.CharField()
+    unit = serializers.CharField()
+    attribution = serializers.CharField()
+    as_of = serializers.DateField(required=False, help_text="With attribution=parent.")
+    filters = serializers.DictField(child=serializers.CharField())
+    foreign_only = serializers.BooleanField()
+    periods = ShiftPeriodSerializer(many=True)
+    undated = serializers.IntegerField(help_text="Counted in no period: the period (date) is unknown.")
+    rows = ShiftRowSerializer(many=True)

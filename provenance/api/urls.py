@@ -1,0 +1,22 @@
+"""Partner API routes: `/api/v1/<resource>/` and `/api/v1/stats/<analysis>/`."""
+
+from django.urls import include, path
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+app_name = "api"
+
+router = SimpleRouter()
+router.register("weapon-models", views.WeaponModelViewSet, basename="weapon-model")
+router.register("strikes", views.StrikeViewSet, basename="strike")
+router.register("recovered-items", views.RecoveredItemViewSet, basename="recovered-item")
+router.register("findings", views.FindingViewSet, basename="finding")
+router.register("manufacturers", views.ManufacturerViewSet, basename="manufacturer")
+router.register("parts", views.PartViewSet, basename="part")
+
+urlpatterns = [
+    path("v1/", include(router.urls)),
+    path("v1/stats/breakdown/", views.BreakdownView.as_view(), name="stats-breakdown"),
+    path("v1/stats/shift/", views.ShiftView.as_view(), name="stats-shift"),
+]

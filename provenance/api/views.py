@@ -1,0 +1,249 @@
+"""Partner API views: thin viewsets whose querysets all start from `provenance.selectors.visibility`."""
+
+from django.db.models import Count, Prefetch, QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import viewsets
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from components.models import Part
+from config.common.api import StandardPagination
+from manufacturers.models import Manufacturer
+from provenance.filters import AnalyticsParamsForm
+from provenance.models import Finding, OrganisationAPIKey, Strike, WeaponModel
+from provenance.selectors.analytics import ATTRIBUTIONS, DIMENSIONS, PERIODS, UNITS, breakdown, shift
+from provenance.selectors.visibility import (
+    findings_visible_to,
+    is_staff_user,
+    items_visible_to,
+    reference_data_visible_to,
+)
+from provenance.services.sharing import access_log_record
+
+from . import filters, serializers
+from .authentication import BearerAPIKeyAuthentication
+from .permissions import IsPartnerOrStaff
+from .throttling import PartnerKeyRateThrottle
+
+
+class PartnerAPIMixin:
+    """Authentication, permission, throttling and the access log shared by every partner endpoint."""
+
+    authentication_classes = [BearerAPIKeyAuthentication, SessionAuthentication]
+    permission_classes = [IsPartnerOrStaff]
+    throttle_classes = [PartnerKeyRateThrottle]
+    records_returned: int | None = None
+
+    def caller(self) -> dict:
+        """The visibility selectors' arguments for this request: the key's organisation or the user."""
+        api_key = self.request.auth if isinstance(self.request.auth, OrganisationAPIKey) else None
+        return {"organisation": api_key.organisation if api_key else None, "user": self.request.user}
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if isinstance(getattr(request, "auth", None), OrganisationAPIKey):
+            ok = 200 <= response.status_code < 300
+            access_log_record(
+                api_key=request.auth,
+                method=request.method,
+                path=request.path,
+                query=request.META.get("QUERY_STRING", ""),
+                status=response.status_code,
+                records=self.records_returned if ok else 0,
+            )
+        return response
+
+
+class ReadOnlyViewSet(PartnerAPIMixin, viewsets.ReadOnlyModelViewSet):
+    """List and retrieve; subclasses give `scoped_queryset()`, never an unscoped `queryset`."""
+
+    pagination_class = StandardPagination
+
+    def scoped_queryset(self) -> QuerySet:
+        raise NotImplementedError
+
+    def get_queryset(self) -> QuerySet:
+        return self.scoped_queryset()
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        self.records_returned = len(page) if page is not None else None
+        return page
+
+    def retrieve(self, request, *args, **kwargs):
+        self.records_returned = 1
+        return super().retrieve(request, *args, **kwargs)
+
+
+class ReferenceDataViewSet(ReadOnlyViewSet):
+    """Reference data (weapon models, strikes, manufacturers, parts): visible to every partner."""
+
+    model = None
+
+    def base_queryset(self) -> QuerySet:
+        raise NotImplementedError
+
+    def scoped_queryset(self) -> QuerySet:
+        if not reference_data_visible_to(**self.caller()):
+            return self.base_queryset().none()
+        return self.base_queryset()
+
+
+class WeaponModelViewSet(ReferenceDataViewSet):
+    """Weapon models (designation, family, kind, aliases)."""
+
+    serializer_class = serializers.WeaponModelSerializer
+    filterset_class = filters.WeaponModelFilter
+    search_fields = ["designation", "name", "family", "aliases__alias"]
+    ordering_fields = ["designation", "name", "family", "id"]
+    ordering = ["designation"]
+
+    def base_queryset(self) -> QuerySet:
+        return WeaponModel.objects.prefetch_related("aliases")
+
+
+class StrikeViewSet(ReferenceDataViewSet):
+    """Attack events as publicly reported."""
+
+    serializer_class = serializers.StrikeSerializer
+    filterset_class = filters.StrikeFilter
+    search_fields = ["place", "description", "launched_summary"]
+    ordering_fields = ["occurred_on", "id"]
+    ordering = ["-occurred_on", "id"]
+
+    def base_queryset(self) -> QuerySet:
+        return Strike.objects.prefetch_related("sources")
+
+
+class ManufacturerViewSet(ReferenceDataViewSet):
+    """Manufacturers with their aliases and sanctions designations."""
+
+    serializer_class = serializers.ManufacturerSerializer
+    filterset_class = filters.ManufacturerFilter
+    search_fields = ["name", "aliases__alias"]
+    ordering_fields = ["name", "country", "id"]
+    ordering = ["name"]
+
+    def base_queryset(self) -> QuerySet:
+        return Manufacturer.objects.prefetch_related("aliases", "designations")
+
+
+class PartViewSet(ReferenceDataViewSet):
+    """Catalogued parts with their HS code and CHPL tier."""
+
+    serializer_class = serializers.PartSerializer
+    filterset_class = filters.PartFilter
+    search_fields = ["part_number", "description", "manufacturer__name"]
+    ordering_fields = ["part_number", "id"]
+    ordering = ["part_number", "id"]
+
+    def base_queryset(self) -> QuerySet:
+        return Part.objects.select_related("manufacturer", "category__hs_code", "hs_code")
+
+
+class RecoveredItemViewSet(ReadOnlyViewSet):
+    """Recovered weapon samples the caller may see; the detail includes the whole teardown list."""
+
+    filterset_class = filters.RecoveredItemFilter
+    search_fields = ["reference", "place", "serial_number", "weapon_model__designation"]
+    ordering_fields = ["recovered_on", "analysed_on", "reference", "id"]
+    ordering = ["-recovered_on", "reference"]
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return serializers.RecoveredItemDetailSerializer
+        return serializers.RecoveredItemSerializer
+
+    def scoped_queryset(self) -> QuerySet:
+        qs = (
+            items_visible_to(**self.caller())
+            .select_related("weapon_model", "owner")
+            .annotate(findings_count=Count("findings"))
+        )
+        if self.action == "retrieve":
+            findings = Finding.objects.select_related("part", "manufacturer", "category", "source").order_by(
+                "line_no", "id"
+            )
+            qs = qs.prefetch_related(Prefetch("findings", queryset=findings), "sources")
+        return qs
+
+
+class FindingViewSet(ReadOnlyViewSet):
+    """Teardown lines of the items the caller may see."""
+
+    serializer_class = serializers.FindingSerializer
+    filterset_class = filters.FindingFilter
+    search_fields = ["marking", "module", "part__part_number", "manufacturer__name"]
+    ordering_fields = ["id", "line_no", "quantity", "country", "produced_year", "item__recovered_on"]
+    # item_id, not item: ordering by the relation would sort by RecoveredItem's ordering (a join and a sort).
+    ordering = ["item_id", "line_no", "id"]
+
+    def scoped_queryset(self) -> QuerySet:
+        return findings_visible_to(**self.caller()).select_related(
+            "item__weapon_model", "part", "manufacturer", "category", "source"
+        )
+
+
+def _param(name: str, type_=OpenApiTypes.STR, enum=None, description: str = "") -> OpenApiParameter:
+    return OpenApiParameter(name, type_, OpenApiParameter.QUERY, required=False, enum=enum, description=description)
+
+
+_ANALYTICS_PARAMS = [
+    _param("weapon", description="Weapon designation or alias, e.g. 9M727."),
+    _param("family", description="Weapon family, e.g. Iskander."),
+    _param("item", description="Recovered item reference."),
+    _param("from", OpenApiTypes.DATE, description="Recovered on or after."),
+    _param("to", OpenApiTypes.DATE, description="Recovered on or before."),
+    _param("by", enum=list(DIMENSIONS), description="Dimension (default country)."),
+    _param("attribution", enum=list(ATTRIBUTIONS), description="hq (default), parent or origin."),
+    _param("unit", enum=list(UNITS), description="units (default) or parts."),
+    _param("foreign_only", OpenApiTypes.BOOL, description="Leave out parts of the weapon's own country."),
+    _param("as_of", OpenApiTypes.DATE, description="Reference date for ownership (default today)."),
+]
+
+
+class AnalyticsView(PartnerAPIMixin, APIView):
+    """Shared by the statistics endpoints: one parser (AnalyticsParamsForm), only the caller's items."""
+
+    def analysis_kwargs(self, request) -> tuple[AnalyticsParamsForm, dict]:
+        form = AnalyticsParamsForm(request.query_params)
+        valid = form.is_valid()
+        errors = form.error_dict() if not valid else {}
+        caller = self.caller()
+        # Staff see everything: no restriction (None) rather than an IN over every item.
+        items = None if is_staff_user(caller["user"]) else items_visible_to(**caller)
+        reference = (form.cleaned_data.get("item") or "") if valid else ""
+        if reference and items is not None and not items.filter(reference=reference).exists():
+            # The same message as for an item that does not exist: hidden items must not be probed.
+            errors["item"] = [f"No recovered item “{reference}”."]
+        if errors:
+            raise ValidationError(errors)
+        return form, items
+
+    def respond(self, result: dict) -> Response:
+        self.records_returned = len(result.get("rows", []))
+        return Response(result)
+
+
+class BreakdownView(AnalyticsView):
+    """Counts per country / manufacturer / category / CHPL tier / module over the caller's visible items."""
+
+    @extend_schema(parameters=_ANALYTICS_PARAMS, responses=serializers.BreakdownSerializer)
+    def get(self, request):
+        form, items = self.analysis_kwargs(request)
+        return self.respond(breakdown(**form.breakdown_kwargs(), items=items))
+
+
+class ShiftView(AnalyticsView):
+    """Year-over-year shift over the caller's visible items."""
+
+    @extend_schema(
+        parameters=[*_ANALYTICS_PARAMS, _param("period", enum=list(PERIODS), description="recovered (default).")],
+        responses=serializers.ShiftSerializer,
+    )
+    def get(self, request):
+        form, items = self.analysis_kwargs(request)
+        return self.respond(shift(**form.shift_kwargs(), items=items))
