@@ -10,5 +10,6 @@ _DROP = re.compile(r"[\s\-\u2010-\u2015./_]+")
 
 
 def part_number_key(value: str) -> str:
-    text = unicodedata.normalize("NFKC", value or "")
-    return _DROP.sub("", text).upper()
+    text = _DROP.sub("", unicodedata.normalize("NFKC", value or "")).upper()
+    # Upper-casing can leave a decomposed form (U + combining macron): normalise again so the key is stable.
+    return _DROP.sub("", unicodedata.normalize("NFKC", text))

@@ -8,5 +8,5 @@ _SPACE = re.compile(r"\s+")
 
 def name_key(value: str) -> str:
     """`Texas  Instruments ` and `texas instruments` give the same key (NFKC, casefold, one space)."""
-    text = unicodedata.normalize("NFKC", value or "")
-    return _SPACE.sub(" ", text).strip().casefold()
+    text = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", value or "").casefold())
+    return _SPACE.sub(" ", text).strip()
