@@ -47,7 +47,7 @@ GROUP BY m.name
 """
 
 SQL_SHIFT = """
-SELECT EXTRACT(YEAR FROM i.recovered_on)::int AS year, f.country, SUM(f.quantity)
+SELECT EXTRACT(YEAR FROM i.recovered_on) AS year, f.country, SUM(f.quantity)
 FROM provenance_finding f JOIN provenance_recovereditem i ON i.id = f.item_id
 GROUP BY 1, 2
 """
@@ -155,7 +155,7 @@ def _check_shift(result: dict, rows: list[tuple]) -> None:
     theirs: dict[tuple, int] = {}
     for year, key, n in rows:
         if year is not None and n:
-            theirs[(str(year), key or None)] = int(n)
+            theirs[(str(int(year)), key or None)] = int(n)
     ours = {(y, row["key"]): n for row in result["rows"] for y, n in row["counts"].items() if n}
     if ours != theirs:
         raise SystemExit("shift results differ")
