@@ -1,1 +1,435 @@
-"""Admin: items."""
+"""The analysts' admin for recovered items: one page per weapon sample with its findings and evidence inline.
+
+Also weapon models (with aliases), strikes, sources and organisations. The admin stays thin: the rules for
+a finding line (maker's country, category, date code) and for evidence files live in
+`provenance.services.findings`; list counts and the per-item summary come from `provenance.selectors`.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, QuerySet
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from manufacturers.admin import AliasInlineFormSet
+from provenance.models import (
+    EvidenceFile,
+    Finding,
+    Organisation,
+    RecoveredItem,
+    Source,
+    Strike,
+    WeaponAlias,
+    WeaponModel,
+)
+from provenance.selectors.items import (
+    finding_countries,
+    item_country_summary,
+    recovered_items_with_counts,
+    weapon_models_with_item_counts,
+)
+from provenance.services.findings import (
+    evidence_file_check,
+    evidence_file_store,
+    finding_attribution,
+    findings_save,
+    recovered_item_save,
+)
+from provenance.services.organisations import organisation_internal
+
+# ---------------------------------------------------------------------------------------------------------
+# Finding lines
+
+
+class FindingForm(forms.ModelForm):
+    """A finding line; the country is typed (US, USA, United States, UK) and checked against the maker."""
+
+    country = forms.CharField(
+        label=_("maker's country"),
+        required=False,
+        max_length=60,
+        widget=forms.TextInput(attrs={"size": 6}),
+        help_text=_("Filled from the manufacturer when blank."),
+    )
+    quantity = forms.IntegerField(
+        label=_("quantity"),
+        initial=1,
+        min_value=1,
+        widget=forms.NumberInput(attrs={"style": "width: 5em"}),
+        error_messages={"min_value": _("Quantity must be a positive whole number.")},
+    )
+
+    class Meta:
+        model = Finding
+        fields = [
+            "line_no",
+            "part",
+            "manufacturer",
+            "country",
+            "quantity",
+            "category",
+            "marking",
+            "date_code",
+            "lot_code",
+            "origin_marking",
+            "module",
+            "confidence",
+        ]
+        widgets = {
+            "line_no": forms.NumberInput(attrs={"style": "width: 4em"}),
+            "marking": forms.TextInput(attrs={"size": 18}),
+            "date_code": forms.TextInput(attrs={"size": 6}),
+            "lot_code": forms.TextInput(attrs={"size": 8}),
+            "origin_marking": forms.TextInput(attrs={"size": 10}),
+            "module": forms.TextInput(attrs={"size": 14}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A new line gets its number on save (the next free one), so the analyst may leave it blank.
+        self.fields["line_no"].required = False
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.errors.get("part") or self.errors.get("manufacturer"):
+            return cleaned
+        cleaned["manufacturer"], cleaned["country"] = finding_attribution(
+            part=cleaned.get("part"), manufacturer=cleaned.get("manufacturer"), country=cleaned.get("country")
+        )
+        if cleaned.get("line_no") is None:
+            cleaned["line_no"] = 0
+        return cleaned
+
+
+class FindingInline(admin.TabularInline):
+    model = Finding
+    form = FindingForm
+    autocomplete_fields = ["part", "manufacturer", "category"]
+    extra = 3
+    show_change_link = True
+
+
+class FindingEvidenceInline(admin.TabularInline):
+    """Photos of one finding (on the finding's own page)."""
+
+    model = EvidenceFile
+    fk_name = "finding"
+    extra = 1
+    can_delete = False
+
+
+class EvidenceFileForm(forms.ModelForm):
+    """A new file is validated here and stored by the service; an existing one is never replaced."""
+
+    class Meta:
+        model = EvidenceFile
+        fields = ["file", "description"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["file"].disabled = True
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload and not self.instance.pk:
+            try:
+                evidence_file_check(file=upload)
+            except ValidationError as error:
+                raise ValidationError(error.message_dict["file"]) from None
+        return upload
+
+
+class EvidenceFileInline(admin.TabularInline):
+    model = EvidenceFile
+    fk_name = "item"
+    form = EvidenceFileForm
+    fields = ["file", "description", "size", "sha256", "uploaded_by", "created_at"]
+    readonly_fields = ["size", "sha256", "uploaded_by", "created_at"]
+    extra = 1
+    can_delete = False  # evidence is kept; a wrong upload is described as such, not erased
+
+
+FindingEvidenceInline.form = EvidenceFileForm
+FindingEvidenceInline.fields = EvidenceFileInline.fields
+FindingEvidenceInline.readonly_fields = EvidenceFileInline.readonly_fields
+
+
+def _save_evidence_formset(formset: BaseInlineFormSet, request: HttpRequest, **attach) -> None:
+    """New files go through evidence_file_store (hash, write-once); existing ones only change description."""
+    # The admin's change message reads these three lists, as ModelFormSet.save() would have set them.
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+    for form in formset.forms:
+        if not form.has_changed():
+            continue
+        if form.instance.pk:
+            form.instance.description = form.cleaned_data.get("description", "")
+            form.instance.save(update_fields=["description", "updated_at"])
+            formset.changed_objects.append((form.instance, ["description"]))
+        elif form.cleaned_data.get("file"):
+            form.instance = evidence_file_store(
+                file=form.cleaned_data["file"],
+                uploaded_by=request.user,
+                description=form.cleaned_data.get("description", ""),
+                **attach,
+            )
+            formset.new_objects.append(form.instance)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Recovered items
+
+
+class FindingCountryFilter(admin.SimpleListFilter):
+    """Items with at least one finding from a given maker's country."""
+
+    title = _("maker's country (of findings)")
+    parameter_name = "country"
+
+    def lookups(self, request, model_admin):
+        return finding_countries()
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        return queryset.filter(Exists(Finding.objects.filter(item=OuterRef("pk"), country=self.value())))
+
+
+class RecoveredYearFilter(admin.SimpleListFilter):
+    title = _("year recovered")
+    parameter_name = "recovered_year"
+
+    def lookups(self, request, model_admin):
+        years = model_admin.get_queryset(request).order_by().dates("recovered_on", "year", order="DESC")
+        return [(str(day.year), str(day.year)) for day in years]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(recovered_on__year=int(value))
+        return queryset
+
+
+@admin.register(RecoveredItem)
+class RecoveredItemAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "reference",
+        "weapon_model",
+        "recovered_on",
+        "place",
+        "status",
+        "tlp",
+        "finding_count",
+        "unit_count",
+        "owner",
+    ]
+    list_filter = ["weapon_model", FindingCountryFilter, "status", "tlp", RecoveredYearFilter]
+    search_fields = [
+        "reference",
+        "serial_number",
+        "findings__part__part_number",
+        "findings__marking",
+        "findings__manufacturer__name",
+    ]
+    autocomplete_fields = ["weapon_model", "strike", "sources", "shared_with"]
+    readonly_fields = ["component_summary", "created_by", "created_at", "updated_at"]
+    fieldsets = [
+        (
+            None,
+            {"fields": ["reference", "weapon_model", "strike", "serial_number", "component_summary"]},
+        ),
+        (
+            _("Recovery and analysis"),
+            {
+                "fields": [
+                    ("recovered_on", "recovered_on_precision"),
+                    ("analysed_on", "analysed_on_precision"),
+                    "place",
+                    "site_details",
+                    "custody_notes",
+                    "notes",
+                ]
+            },
+        ),
+        (_("Sharing"), {"fields": ["owner", "status", "tlp", "shared_with", "sources"]}),
+        (_("Record"), {"fields": ["created_by", "created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+    inlines = [FindingInline, EvidenceFileInline]
+    date_hierarchy = "recovered_on"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[RecoveredItem]:
+        return recovered_items_with_counts(super().get_queryset(request))
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if "owner" in form.base_fields:
+            form.base_fields["owner"].required = False
+            form.base_fields["owner"].help_text = _("Blank means this instance's own (internal) organisation.")
+        return form
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict:
+        initial = super().get_changeform_initial_data(request)
+        initial.setdefault("owner", organisation_internal().pk)
+        return initial
+
+    @admin.display(description=_("findings"), ordering="finding_count")
+    def finding_count(self, obj: RecoveredItem) -> int:
+        return obj.finding_count
+
+    @admin.display(description=_("units"), ordering="unit_count")
+    def unit_count(self, obj: RecoveredItem) -> int:
+        return obj.unit_count
+
+    @admin.display(description=_("components by maker's country"))
+    def component_summary(self, obj: RecoveredItem) -> str:
+        if obj.pk is None:
+            return "–"
+        return item_country_summary(item=obj)
+
+    def save_model(self, request, obj, form, change):
+        recovered_item_save(item=obj, user=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Finding:
+            findings = formset.save(commit=False)
+            for finding in formset.deleted_objects:
+                finding.delete()
+            findings_save(item=form.instance, findings=findings)
+            formset.save_m2m()
+        elif formset.model is EvidenceFile:
+            _save_evidence_formset(formset, request, item=form.instance)
+        else:
+            super().save_formset(request, form, formset, change)
+
+
+class FindingAdminForm(FindingForm):
+    class Meta(FindingForm.Meta):
+        fields = ["item", *FindingForm.Meta.fields, "source", "notes"]
+
+
+@admin.register(Finding)
+class FindingAdmin(SimpleHistoryAdmin):
+    """Single finding lines, for search across items and for attaching photos to one line."""
+
+    form = FindingAdminForm
+    list_display = ["item", "line_no", "part", "manufacturer", "country", "quantity", "date_code", "module"]
+    list_select_related = ["item", "part__manufacturer", "manufacturer"]
+    list_filter = ["confidence", "country"]
+    search_fields = ["item__reference", "part__part_number", "marking", "manufacturer__name", "module"]
+    autocomplete_fields = ["item", "part", "manufacturer", "category", "source"]
+    readonly_fields = ["produced_year", "produced_week", "origin_country"]
+    fields = [*FindingAdminForm.Meta.fields, *readonly_fields]
+    inlines = [FindingEvidenceInline]
+
+    def save_model(self, request, obj, form, change):
+        findings_save(item=obj.item, findings=[obj])
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is EvidenceFile:
+            _save_evidence_formset(formset, request, finding=form.instance)
+        else:
+            super().save_formset(request, form, formset, change)
+
+
+class EvidenceFileAddForm(EvidenceFileForm):
+    class Meta(EvidenceFileForm.Meta):
+        fields = ["file", "item", "finding", "description"]
+
+
+@admin.register(EvidenceFile)
+class EvidenceFileAdmin(admin.ModelAdmin):
+    """Evidence files are write-once: after upload only the description may change."""
+
+    list_display = ["__str__", "item", "finding", "size", "sha256", "uploaded_by", "created_at"]
+    list_select_related = ["item", "finding", "uploaded_by"]
+    search_fields = ["original_name", "sha256", "item__reference", "description"]
+    autocomplete_fields = ["item", "finding"]
+    stored_fields = ["file", "item", "finding", "original_name", "content_type", "size", "sha256", "uploaded_by"]
+
+    def get_fields(self, request, obj=None):
+        return EvidenceFileAddForm.Meta.fields if obj is None else [*self.stored_fields, "description"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.stored_fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = EvidenceFileAddForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.save(update_fields=["description", "updated_at"])
+            return
+        stored = evidence_file_store(
+            file=form.cleaned_data["file"],
+            item=obj.item,
+            finding=obj.finding,
+            uploaded_by=request.user,
+            description=obj.description,
+        )
+        # The admin goes on to log and redirect with `obj`: make it the stored row.
+        for field in EvidenceFile._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(stored, field.attname))
+        obj._state.adding = False
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Reference: weapon models, strikes, sources, organisations
+
+
+class WeaponAliasInline(admin.TabularInline):
+    model = WeaponAlias
+    formset = AliasInlineFormSet
+    fields = ["alias"]
+    extra = 1
+
+
+@admin.register(WeaponModel)
+class WeaponModelAdmin(SimpleHistoryAdmin):
+    list_display = ["designation", "name", "family", "kind", "origin_country", "item_count"]
+    list_filter = ["kind", "family"]
+    search_fields = ["designation", "name", "family", "aliases__alias"]
+    inlines = [WeaponAliasInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[WeaponModel]:
+        return weapon_models_with_item_counts(super().get_queryset(request))
+
+    @admin.display(description=_("recovered items"), ordering="item_count")
+    def item_count(self, obj: WeaponModel) -> int:
+        return obj.item_count
+
+
+@admin.register(WeaponAlias)
+class WeaponAliasAdmin(SimpleHistoryAdmin):
+    list_display = ["alias", "weapon_model"]
+    list_select_related = ["weapon_model"]
+    search_fields = ["alias", "weapon_model__designation"]
+    autocomplete_fields = ["weapon_model"]
+
+
+@admin.register(Strike)
+class StrikeAdmin(SimpleHistoryAdmin):
+    list_display = ["occurred_on", "place", "launched_summary", "launched_count", "intercepted_count"]
+    search_fields = ["place", "description", "launched_summary"]
+    autocomplete_fields = ["sources"]
+    date_hierarchy = "occurred_on"
+
+
+@admin.register(Source)
+class SourceAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "publisher", "published_on", "reliability"]
+    list_filter = ["reliability"]
+    search_fields = ["title", "publisher", "url"]
+    date_hierarchy = "published_on"
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "country", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name"]
+    filter_horizontal = ["members"]

@@ -1,0 +1,130 @@
+"""Admin for manufacturers: names and aliases, ownership, sanctions designations, and how often they are found."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from config.common.text import name_key
+from provenance.selectors.items import manufacturers_with_finding_counts
+
+from .models import Designation, Manufacturer, ManufacturerAlias, Ownership
+
+
+class AliasInlineFormSet(BaseInlineFormSet):
+    """Refuses two aliases in one submission that differ only in case or spacing.
+
+    The model's clean() checks against aliases already saved; this catches those typed together,
+    which would otherwise reach the database's unique index and fail with a server error.
+    """
+
+    alias_field = "alias"
+
+    def clean(self) -> None:
+        super().clean()
+        seen: dict[str, str] = {}
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE"):
+                continue
+            alias = form.cleaned_data.get(self.alias_field)
+            if not alias:
+                continue
+            key = name_key(alias)
+            if key in seen:
+                form.add_error(
+                    self.alias_field,
+                    _("The alias '%(alias)s' is entered twice (ignoring case and spaces: '%(first)s').")
+                    % {"alias": alias, "first": seen[key]},
+                )
+                raise ValidationError(_("Each alias may be entered only once."))
+            seen[key] = alias
+
+
+class ManufacturerAliasInline(admin.TabularInline):
+    model = ManufacturerAlias
+    formset = AliasInlineFormSet
+    fields = ["alias"]
+    extra = 1
+
+
+class OwnershipInline(admin.TabularInline):
+    """Who owned this manufacturer and when (this manufacturer is the child)."""
+
+    model = Ownership
+    fk_name = "child"
+    fields = ["parent", "start_on", "end_on", "notes"]
+    autocomplete_fields = ["parent"]
+    extra = 0
+    verbose_name = _("owner")
+    verbose_name_plural = _("owners (parent companies)")
+
+
+class DesignationInline(admin.TabularInline):
+    model = Designation
+    fields = ["authority", "program", "listed_on", "delisted_on", "reference", "source_url"]
+    extra = 0
+
+
+@admin.register(Manufacturer)
+class ManufacturerAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "country", "reviewed", "finding_count", "unit_count"]
+    list_filter = ["reviewed", "country"]
+    search_fields = ["name", "aliases__alias"]
+    fields = ["name", "country", "website", "reviewed", "notes"]
+    inlines = [ManufacturerAliasInline, OwnershipInline, DesignationInline]
+    actions = ["mark_reviewed"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Manufacturer]:
+        return manufacturers_with_finding_counts(super().get_queryset(request))
+
+    @admin.display(description=_("findings"), ordering="finding_count")
+    def finding_count(self, obj: Manufacturer) -> int:
+        return obj.finding_count
+
+    @admin.display(description=_("units"), ordering="unit_count")
+    def unit_count(self, obj: Manufacturer) -> int:
+        return obj.unit_count
+
+    @admin.action(description=_("Mark selected manufacturers as reviewed"))
+    def mark_reviewed(self, request: HttpRequest, queryset: QuerySet[Manufacturer]) -> None:
+        # Saved one by one (not queryset.update) so that each change is kept in the history.
+        changed = 0
+        for manufacturer in queryset.filter(reviewed=False):
+            manufacturer.reviewed = True
+            manufacturer.save(update_fields=["reviewed", "updated_at"])
+            changed += 1
+        self.message_user(
+            request,
+            ngettext("%d manufacturer marked as reviewed.", "%d manufacturers marked as reviewed.", changed) % changed,
+            messages.SUCCESS,
+        )
+
+
+@admin.register(ManufacturerAlias)
+class ManufacturerAliasAdmin(SimpleHistoryAdmin):
+    list_display = ["alias", "manufacturer"]
+    list_select_related = ["manufacturer"]
+    search_fields = ["alias", "manufacturer__name"]
+    autocomplete_fields = ["manufacturer"]
+
+
+@admin.register(Ownership)
+class OwnershipAdmin(SimpleHistoryAdmin):
+    list_display = ["child", "parent", "start_on", "end_on"]
+    list_select_related = ["child", "parent"]
+    search_fields = ["child__name", "parent__name"]
+    autocomplete_fields = ["parent", "child"]
+
+
+@admin.register(Designation)
+class DesignationAdmin(SimpleHistoryAdmin):
+    list_display = ["manufacturer", "authority", "program", "listed_on", "delisted_on"]
+    list_filter = ["authority"]
+    list_select_related = ["manufacturer"]
+    search_fields = ["manufacturer__name", "program", "reference"]
+    autocomplete_fields = ["manufacturer"]
+    date_hierarchy = "listed_on"

@@ -1,0 +1,192 @@
+"""Writes for recovered items, their findings and evidence files (used by the admin and the importers).
+
+The rules live here, not in forms: a finding's country is the maker's HQ country (filled from the
+manufacturer when only the maker is known, and a contradicting country is refused); the category comes
+from the part when none is given; the production year and week are parsed from the date code; an
+evidence file is hashed while it streams to storage and is never overwritten.
+"""
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from pathlib import PurePath
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.db.models import Max
+
+from components.models import Part
+from config.common.countries import country_code
+from manufacturers.models import Manufacturer
+from provenance.datecodes import parse_date_code
+from provenance.models import EvidenceFile, Finding, RecoveredItem
+from provenance.services.organisations import organisation_internal
+
+__all__ = [
+    "EVIDENCE_EXTENSIONS",
+    "evidence_file_check",
+    "evidence_file_store",
+    "finding_attribution",
+    "finding_complete",
+    "findings_save",
+    "recovered_item_save",
+]
+
+# Photos, scans and documents; anything else (executables, HTML, archives) is refused.
+EVIDENCE_EXTENSIONS = frozenset(
+    {"jpg", "jpeg", "png", "gif", "webp", "tif", "tiff", "heic", "pdf", "txt", "csv", "xlsx", "docx", "odt"}
+)
+
+
+def finding_attribution(
+    *, part: Part | None, manufacturer: Manufacturer | None, country: str | None
+) -> tuple[Manufacturer | None, str]:
+    """Return the (manufacturer, country) a finding line is attributed to, or raise a ValidationError.
+
+    The manufacturer defaults to the part's maker; the country defaults to the manufacturer's HQ
+    country; a country that contradicts the manufacturer's HQ country is an error (the package's
+    country-of-origin marking belongs in `origin_marking`, not here).
+    """
+    errors: dict[str, list[str]] = {}
+    if part is not None:
+        if manufacturer is None:
+            manufacturer = part.manufacturer
+        elif part.manufacturer_id != manufacturer.pk:
+            errors.setdefault("manufacturer", []).append(
+                f"Part {part.part_number} is made by {part.manufacturer}, not {manufacturer}."
+            )
+    code = ""
+    if country:
+        code = country_code(country) or ""
+        if not code:
+            errors.setdefault("country", []).append(
+                f"Unknown country {country!r}: use an ISO code such as US or a name such as United States."
+            )
+    if manufacturer is not None and not errors.get("manufacturer"):
+        hq = str(manufacturer.country)
+        if not code and not errors.get("country"):
+            code = hq
+        elif code and code != hq:
+            errors.setdefault("country", []).append(
+                f"{manufacturer} is a {hq} manufacturer; the row says {code}. "
+                "The maker's country is its HQ country; put a country-of-origin marking in 'origin marking'."
+            )
+    if manufacturer is None and not code and not errors:
+        errors["__all__"] = ["A finding needs a manufacturer or a country."]
+    if errors:
+        raise ValidationError(errors)
+    return manufacturer, code
+
+
+def finding_complete(*, finding: Finding) -> Finding:
+    """Fill what a finding line implies (maker, country, category, production date, origin) without saving.
+
+    Raises ValidationError when the line's maker and country contradict each other.
+    """
+    finding.manufacturer, finding.country = finding_attribution(
+        part=finding.part, manufacturer=finding.manufacturer, country=str(finding.country or "")
+    )
+    if finding.category_id is None and finding.part is not None and finding.part.category_id is not None:
+        finding.category_id = finding.part.category_id
+    finding.produced_year, finding.produced_week = parse_date_code(finding.date_code)
+    if finding.origin_marking and not finding.origin_country:
+        finding.origin_country = country_code(finding.origin_marking) or ""
+    return finding
+
+
+@transaction.atomic
+def findings_save(*, item: RecoveredItem, findings: Iterable[Finding]) -> list[Finding]:
+    """Complete and save finding lines of `item`; new lines without a line number go to the end."""
+    saved = []
+    next_line = (item.findings.aggregate(last=Max("line_no"))["last"] or 0) + 1
+    for finding in findings:
+        finding.item = item
+        finding_complete(finding=finding)
+        if not finding.line_no:
+            finding.line_no = next_line
+            next_line += 1
+        finding.full_clean(exclude=["item"])
+        finding.save()
+        saved.append(finding)
+    return saved
+
+
+@transaction.atomic
+def recovered_item_save(*, item: RecoveredItem, user: AbstractBaseUser | None) -> RecoveredItem:
+    """Save a recovered item; a new one is owned by the internal organisation unless told otherwise."""
+    if item.owner_id is None:
+        item.owner = organisation_internal()
+    if item.pk is None and item.created_by_id is None and user is not None and user.is_authenticated:
+        item.created_by = user
+    item.save()
+    return item
+
+
+def evidence_file_check(*, file: File) -> str:
+    """Refuse an upload whose type is not a photo, scan or document; return its base name."""
+    original_name = PurePath(file.name or "upload").name
+    extension = original_name.rsplit(".", 1)[-1].lower() if "." in original_name else ""
+    if extension not in EVIDENCE_EXTENSIONS:
+        accepted = ", ".join(sorted(EVIDENCE_EXTENSIONS))
+        raise ValidationError(
+            {"file": f"Files of type '.{extension}' are not accepted; use one of: {accepted}."}, code="file_type"
+        )
+    if not file.size:
+        raise ValidationError({"file": "The file is empty."}, code="empty")
+    return original_name
+
+
+class _HashingFile(File):
+    """Wraps an upload so that storage streams it through SHA-256 on its single pass to disk."""
+
+    def __init__(self, upload: File):
+        super().__init__(upload.file, name=upload.name)
+        self._upload = upload
+        self.digest = hashlib.sha256()
+        self.size_read = 0
+
+    def chunks(self, chunk_size: int | None = None) -> Iterator[bytes]:
+        for chunk in self._upload.chunks(chunk_size):
+            self.digest.update(chunk)
+            self.size_read += len(chunk)
+            yield chunk
+
+
+@transaction.atomic
+def evidence_file_store(
+    *,
+    file: File,
+    item: RecoveredItem | None = None,
+    finding: Finding | None = None,
+    uploaded_by: AbstractBaseUser | None,
+    description: str = "",
+) -> EvidenceFile:
+    """Store an uploaded photo or document, write-once, and record its SHA-256 and size.
+
+    The hash is computed while the upload streams to storage (one pass, never the whole file in memory).
+    Storage picks a fresh name when one is taken, so an existing file is never overwritten.
+    """
+    if item is None and finding is None:
+        raise ValidationError("Evidence must be attached to a recovered item or a finding.")
+    original_name = evidence_file_check(file=file)
+    evidence = EvidenceFile(
+        item=item,
+        finding=finding,
+        original_name=original_name[:255],
+        content_type=(getattr(file, "content_type", "") or "")[:100],
+        description=description,
+        uploaded_by=uploaded_by if uploaded_by is not None and uploaded_by.is_authenticated else None,
+    )
+    field = EvidenceFile._meta.get_field("file")
+    hashing = _HashingFile(file)
+    stored_name = field.storage.save(field.generate_filename(evidence, original_name), hashing)
+    try:
+        evidence.file = stored_name
+        evidence.sha256 = hashing.digest.hexdigest()
+        evidence.size = hashing.size_read
+        evidence.save()
+    except BaseException:
+        field.storage.delete(stored_name)
+        raise
+    return evidence

@@ -1,0 +1,145 @@
+"""The manufacturers admin: pages render, counts cost no query per row, aliases and review work."""
+
+import html
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from manufacturers.models import Manufacturer, ManufacturerAlias
+from tests import factories
+from tests.admin_pages import assert_admin_pages_render, model_id, registered_models
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("model", registered_models("manufacturers"), ids=model_id)
+def test_every_manufacturers_admin_page_renders(admin_client, staff_user, model):
+    assert_admin_pages_render(admin_client, staff_user, model)
+
+
+def _manufacturer_post(**overrides) -> dict:
+    data = {
+        "name": "Texas Instruments",
+        "country": "US",
+        "website": "",
+        "reviewed": "on",
+        "notes": "",
+        "aliases-TOTAL_FORMS": "0",
+        "aliases-INITIAL_FORMS": "0",
+        "owners-TOTAL_FORMS": "0",
+        "owners-INITIAL_FORMS": "0",
+        "designations-TOTAL_FORMS": "0",
+        "designations-INITIAL_FORMS": "0",
+    }
+    data.update(overrides)
+    return data
+
+
+def _aliases(*aliases: str) -> dict:
+    data = {"aliases-TOTAL_FORMS": str(len(aliases)), "aliases-INITIAL_FORMS": "0"}
+    for index, alias in enumerate(aliases):
+        data[f"aliases-{index}-alias"] = alias
+    return data
+
+
+def test_changelist_counts_findings_without_a_query_per_row(admin_client, django_assert_num_queries):
+    url = reverse("admin:manufacturers_manufacturer_changelist")
+    first = factories.ManufacturerFactory(name="Texas Instruments")
+    factories.FindingFactory(manufacturer=first, quantity=4)
+    factories.FindingFactory(manufacturer=first, quantity=3)
+    with CaptureQueriesContext(connection) as one_row:
+        response = admin_client.get(url)
+    assert response.status_code == 200
+    row = response.context["cl"].result_list[0]
+    assert (row.finding_count, row.unit_count) == (2, 7)
+
+    for _ in range(19):
+        factories.FindingFactory(manufacturer=factories.ManufacturerFactory(), quantity=2)
+    with django_assert_num_queries(len(one_row)):
+        response = admin_client.get(url)
+    assert response.context["cl"].result_count == 20
+
+
+def test_add_manufacturer_with_aliases(admin_client):
+    response = admin_client.post(
+        reverse("admin:manufacturers_manufacturer_add"), _manufacturer_post(**_aliases("TI", "Texas Instr."))
+    )
+    assert response.status_code == 302
+    manufacturer = Manufacturer.objects.get(name="Texas Instruments")
+    assert sorted(manufacturer.aliases.values_list("alias", flat=True)) == ["TI", "Texas Instr."]
+
+
+def test_duplicate_aliases_in_one_submission_are_refused_with_a_message(admin_client):
+    response = admin_client.post(
+        reverse("admin:manufacturers_manufacturer_add"), _manufacturer_post(**_aliases("TI", " ti "))
+    )
+    assert response.status_code == 200
+    text = html.unescape(response.content.decode())
+    assert "The alias ' ti ' is entered twice" in text or "The alias 'ti' is entered twice" in text
+    assert not Manufacturer.objects.filter(name="Texas Instruments").exists()
+
+
+def test_alias_already_used_by_another_manufacturer_is_refused_with_a_message(admin_client):
+    factories.ManufacturerAliasFactory(alias="TI", manufacturer=factories.ManufacturerFactory(name="Other"))
+    response = admin_client.post(reverse("admin:manufacturers_manufacturer_add"), _manufacturer_post(**_aliases("ti")))
+    assert response.status_code == 200
+    assert "This alias is already in use (ignoring case and spaces)." in html.unescape(response.content.decode())
+    assert ManufacturerAlias.objects.count() == 1
+
+
+def test_ownership_inline_records_the_parent(admin_client):
+    parent = factories.ManufacturerFactory(name="Analog Devices")
+    data = _manufacturer_post(
+        name="Linear Technology",
+        **{
+            "owners-TOTAL_FORMS": "1",
+            "owners-0-parent": str(parent.pk),
+            "owners-0-start_on": "2017-03-10",
+            "owners-0-end_on": "",
+            "owners-0-notes": "",
+        },
+    )
+    response = admin_client.post(reverse("admin:manufacturers_manufacturer_add"), data)
+    assert response.status_code == 302
+    child = Manufacturer.objects.get(name="Linear Technology")
+    assert [o.parent for o in child.owners.all()] == [parent]
+
+
+def test_ownership_ending_before_it_starts_shows_the_constraint_message(admin_client):
+    parent = factories.ManufacturerFactory(name="Analog Devices")
+    data = _manufacturer_post(
+        name="Linear Technology",
+        **{
+            "owners-TOTAL_FORMS": "1",
+            "owners-0-parent": str(parent.pk),
+            "owners-0-start_on": "2017-03-10",
+            "owners-0-end_on": "2016-01-01",
+            "owners-0-notes": "",
+        },
+    )
+    response = admin_client.post(reverse("admin:manufacturers_manufacturer_add"), data)
+    assert response.status_code == 200
+    assert "The end date must not be before the start date." in response.content.decode()
+
+
+def test_mark_as_reviewed_action_updates_and_keeps_history(admin_client):
+    unreviewed = factories.ManufacturerFactory(name="Newco", reviewed=False)
+    response = admin_client.post(
+        reverse("admin:manufacturers_manufacturer_changelist"),
+        {"action": "mark_reviewed", "_selected_action": [unreviewed.pk]},
+        follow=True,
+    )
+    assert "1 manufacturer marked as reviewed." in response.content.decode()
+    unreviewed.refresh_from_db()
+    assert unreviewed.reviewed is True
+    assert unreviewed.history.first().reviewed is True
+    assert unreviewed.history.count() == 2
+
+
+def test_list_filter_by_reviewed(admin_client):
+    factories.ManufacturerFactory(name="Checked")
+    factories.ManufacturerFactory(name="Unchecked", reviewed=False)
+    response = admin_client.get(reverse("admin:manufacturers_manufacturer_changelist"), {"reviewed__exact": "0"})
+    assert [m.name for m in response.context["cl"].result_list] == ["Unchecked"]
