@@ -1,0 +1,118 @@
+"""What a briefing covers: the selection (filters or chosen items) and the counting rules, as stored JSON."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+RESTRICTIONS_DATE = dt.date(2022, 2, 24)
+"""Default cut-off for "produced after restrictions": the full-scale invasion and the first export bans."""
+
+_DATE_FIELDS = ("date_from", "date_to", "as_of", "produced_after")
+_TEXT_LIMIT = 4000
+
+
+@dataclasses.dataclass(frozen=True)
+class BriefingParams:
+    """A briefing's selection and counting rules; `to_json()` is what a `BriefingReport` keeps."""
+
+    title: str = ""
+    note: str = ""
+    weapon: str | None = None
+    family: str | None = None
+    item: str | None = None
+    items: tuple[str, ...] = ()
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    attribution: str = "hq"
+    unit: str = "units"
+    foreign_only: bool = False
+    as_of: dt.date | None = None
+    period: str = "recovered"
+    produced_after: dt.date = RESTRICTIONS_DATE
+
+    def filters(self):
+        """The analytics filters of this selection (`items` is applied as a queryset, see `data`)."""
+        from provenance.selectors.analytics import AnalyticsFilters
+
+        return AnalyticsFilters(
+            weapon=self.weapon,
+            family=self.family,
+            item=self.item,
+            date_from=self.date_from,
+            date_to=self.date_to,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON object with every field (dates as ISO strings, `items` as a list)."""
+        out: dict[str, Any] = {}
+        for field in dataclasses.fields(self):
+            value = getattr(self, field.name)
+            if isinstance(value, dt.date):
+                value = value.isoformat()
+            elif isinstance(value, tuple):
+                value = list(value)
+            out[field.name] = value
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> BriefingParams:
+        """The inverse of `to_json()`; unknown keys are ignored so old reports still load."""
+        names = {f.name for f in dataclasses.fields(cls)}
+        values: dict[str, Any] = {}
+        for key, value in (data or {}).items():
+            if key not in names:
+                continue
+            if key in _DATE_FIELDS and isinstance(value, str):
+                value = dt.date.fromisoformat(value)
+            elif key == "items":
+                value = tuple(value or ())
+            values[key] = value
+        return cls(**values)
+
+
+def params_from_query(data: dict[str, Any], *, items: tuple[str, ...] = ()) -> BriefingParams:
+    """Parse query parameters or command options (the analytics names: weapon, from, to, ...).
+
+    Validation is the shared `AnalyticsParamsForm`, so the admin form, the command and the API accept
+    exactly what the breakdown and shift endpoints accept. Raises `ValidationError` with per-field
+    messages.
+    """
+    from provenance.filters import AnalyticsParamsForm
+
+    form = AnalyticsParamsForm(data=_without_blanks(data))
+    if not form.is_valid():
+        raise ValidationError(form.error_dict())
+    cleaned = form.cleaned_data
+    title = str(data.get("title") or "").strip()
+    note = str(data.get("note") or "").strip()
+    errors = {}
+    if len(title) > 300:
+        errors["title"] = ["At most 300 characters."]
+    if len(note) > _TEXT_LIMIT:
+        errors["note"] = [f"At most {_TEXT_LIMIT} characters."]
+    if errors:
+        raise ValidationError(errors)
+    return BriefingParams(
+        title=title,
+        note=note,
+        weapon=cleaned.get("weapon") or None,
+        family=cleaned.get("family") or None,
+        item=cleaned.get("item") or None,
+        items=tuple(items),
+        date_from=cleaned.get("from") or cleaned.get("date_from") or None,
+        date_to=cleaned.get("to") or cleaned.get("date_to") or None,
+        attribution=cleaned.get("attribution") or "hq",
+        unit=cleaned.get("unit") or "units",
+        foreign_only=bool(cleaned.get("foreign_only")),
+        as_of=cleaned.get("as_of") or None,
+        period=cleaned.get("period") or "recovered",
+        produced_after=cleaned.get("produced_after") or RESTRICTIONS_DATE,
+    )
+
+
+def _without_blanks(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if v not in (None, "", [], ())}
