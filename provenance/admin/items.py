@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from manufacturers.admin import AliasInlineFormSet
+from provenance.admin.reports import briefing_for_items, briefing_for_weapon_models
 from provenance.models import (
     EvidenceFile,
     Finding,
@@ -227,6 +228,7 @@ class RecoveredItemAdmin(SimpleHistoryAdmin):
         "owner",
     ]
     list_filter = ["weapon_model", FindingCountryFilter, "status", "tlp", RecoveredYearFilter]
+    actions = [briefing_for_items]
     search_fields = [
         "reference",
         "serial_number",
@@ -393,6 +395,7 @@ class WeaponModelAdmin(SimpleHistoryAdmin):
     list_display = ["designation", "name", "family", "kind", "origin_country", "item_count"]
     list_filter = ["kind", "family"]
     search_fields = ["designation", "name", "family", "aliases__alias"]
+    actions = [briefing_for_weapon_models]
     inlines = [WeaponAliasInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[WeaponModel]:
