@@ -167,11 +167,27 @@ class _Resolver:
             ).iterator(chunk_size=5000)
         }
         self.countries: dict[str, str | None] = {}
+        self.keys: dict[str, str] = {}
+        self.part_keys: dict[str, str] = {}
         self.date_codes: dict[str, tuple] = {}
         self.origins: dict[str, str] = {}
         self.dates: dict[str, tuple | None] = {}
         self.urls: dict[str, bool] = {}
         self._url_validator = URLValidator(schemes=["http", "https"])
+
+    def key(self, text: str) -> str:
+        try:
+            return self.keys[text]
+        except KeyError:
+            key = self.keys[text] = name_key(text)
+            return key
+
+    def part_key(self, text: str) -> str:
+        try:
+            return self.part_keys[text]
+        except KeyError:
+            key = self.part_keys[text] = part_number_key(text)
+            return key
 
     def country(self, text: str) -> str | None:
         try:
@@ -263,7 +279,6 @@ def validate_table(
     spool = plan.spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by Plan.close()
     batch: list[tuple] = []
     width = len(names)
-    index = {name: position for position, name in enumerate(names) if name}
     spreadsheet = table.spreadsheet
     default_source = (default_source_url or "").strip()
     if default_source:
@@ -271,20 +286,24 @@ def validate_table(
             errors.append(RowError(None, "source_url", default_source, "--source is not a valid http(s) URL"))
         plan.sources.add(default_source)
 
+    # Unknown and duplicate columns get a key no column has, so one zip builds the row dict.
+    keys = [name or f"\x00{position}" for position, name in enumerate(names)]
+    strip = str.strip
     for number, cells in table.rows:
-        if len(cells) > width and any(cell.strip() for cell in cells[width:]):
-            errors.append(RowError(number, f"column {width + 1}", cells[width].strip(), "a value beyond the header"))
-        if not any(cell.strip() for cell in cells[:width]):
+        values = list(map(strip, cells))
+        if len(values) > width:
+            extra = values[width:]
+            del values[width:]
+            if any(extra):
+                errors.append(RowError(number, f"column {width + 1}", extra[0], "a value beyond the header"))
+        if not any(values):
             continue  # blank rows (spreadsheets often end with some) are not lines
         plan.rows += 1
-        if progress and plan.rows % 2000 == 0:
+        if progress and plan.rows % 5000 == 0:
             progress("validating", plan.rows, None)
-        row: dict[str, str] = {}
-        for name, position in index.items():
-            value = cells[position].strip() if position < len(cells) else ""
-            if spreadsheet and value[:1] == "'":
-                value = unescape_formula(value)
-            row[name] = value
+        if spreadsheet and "\x1f'" in "\x1f" + "\x1f".join(values):
+            values = [unescape_formula(value) if value[:1] == "'" else value for value in values]
+        row = dict(zip(keys, values, strict=False))
         line = _validate_row(number, row, plan, resolver, default_source)
         if line is not None and not errors:
             batch.append(line)
@@ -303,7 +322,12 @@ def validate_table(
     return plan
 
 
+_SHORTEST_LIMIT = min(_MAX_LENGTH.values())
+
+
 def _too_long(row: dict[str, str]) -> list[tuple[str, str, str]]:
+    if max(map(len, row.values())) <= _SHORTEST_LIMIT:
+        return []
     return [
         (column, value, f"longer than {limit} characters")
         for column, limit in _MAX_LENGTH.items()
@@ -330,7 +354,7 @@ def _validate_row(number: int, row: dict[str, str], plan: Plan, resolver: _Resol
         if not raw:
             continue
         if column == "weapon":
-            value = resolver.weapons.get(name_key(raw))
+            value = resolver.weapons.get(resolver.key(raw))
             if value is None:
                 problems.append((column, raw, "unknown weapon model (not a designation or alias we know)"))
                 continue
@@ -367,7 +391,7 @@ def _validate_row(number: int, row: dict[str, str], plan: Plan, resolver: _Resol
             problems.append(("manufacturer_country", country_text, "unknown country (use ISO alpha-2, e.g. US)"))
             country = ""
     if maker_text:
-        key = name_key(maker_text)
+        key = resolver.key(maker_text)
         known_maker = resolver.manufacturers.get(key)
         if known_maker is not None:
             manufacturer = known_maker[0]
@@ -402,13 +426,13 @@ def _validate_row(number: int, row: dict[str, str], plan: Plan, resolver: _Resol
     category = None
     category_text = get("category", "")
     if category_text:
-        key = name_key(category_text)
+        key = resolver.key(category_text)
         category = resolver.categories.get(key)
         if category is None:
             category = key
             plan.new_categories.setdefault(key, " ".join(category_text.split()))
     part_number = get("part_number", "")
-    part_key = part_number_key(part_number) if part_number else ""
+    part_key = resolver.part_key(part_number) if part_number else ""
     if part_number and not part_key:
         problems.append(("part_number", part_number, "a part number needs letters or digits"))
     effective_category = category

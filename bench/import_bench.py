@@ -1,0 +1,169 @@
+"""Benchmark the teardown import against a raw COPY of the same rows, on PostgreSQL.
+
+    .venv/bin/python bench/import_bench.py [--rows 100000] [--items 1000]
+        [--url postgres://postgres@127.0.0.1:5432/bench_import] [--keep]
+
+Creates (and afterwards drops, unless --keep) its own database `bench_import`, migrates it, seeds weapon
+models and 300 manufacturers with aliases, generates a teardown CSV (bench/teardown_file.py) and imports it
+with `teardown_import` (validation, name resolution, 40 new manufacturers, a few thousand new parts, items,
+findings and their history rows, all in one transaction). In the same run it copies the resulting finding
+rows back into an empty findings table with one hand-written `COPY ... FROM STDIN` (the floor for inserting
+those rows) and reports rows/s, the ratio to COPY, the time of a second, idempotent import, and memory:
+the peak resident set of the process and the peak of Python allocations (tracemalloc, in a separate run,
+rolled back). Targets: under 10 s, within 3x of COPY, memory independent of the file size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import resource
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+FINDING_COLUMNS = (
+    "created_at, updated_at, item_id, line_no, part_id, manufacturer_id, country, category_id, quantity, marking, "
+    "date_code, produced_year, produced_week, lot_code, origin_marking, origin_country, module, confidence, "
+    "source_id, notes"
+)
+
+
+def _recreate_database(url: str) -> None:
+    import psycopg
+
+    parsed = urlparse(url)
+    name = parsed.path.lstrip("/")
+    if name in ("bench_1m", "postgres") or not name.startswith("bench_import"):
+        raise SystemExit(f"refusing to recreate database {name!r}: use a bench_import* database")
+    admin = parsed._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def _drop_database(url: str) -> None:
+    import psycopg
+
+    parsed = urlparse(url)
+    admin = parsed._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{parsed.path.lstrip("/")}" WITH (FORCE)')
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--items", type=int, default=1000)
+    parser.add_argument(
+        "--url", default=os.environ.get("BENCH_IMPORT_URL", "postgres://postgres@127.0.0.1:5432/bench_import")
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the bench_import database afterwards")
+    args = parser.parse_args()
+
+    _recreate_database(args.url)
+    os.environ["DATABASE_URL"] = args.url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.base"
+    os.environ.setdefault("TEARDOWN_MAX_BYTES", str(2 * 1024**3))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from bench.teardown_file import seed_world, write_teardown_csv
+    from provenance.services.teardown import teardown_import
+
+    try:
+        call_command("migrate", verbosity=0)
+        seed_world()
+        workdir = Path(tempfile.mkdtemp(prefix="bench_import_"))
+        path = write_teardown_csv(workdir / "teardown.csv", rows=args.rows, items=args.items)
+        size_mb = path.stat().st_size / 1_048_576
+        print(f"file: {args.rows:,} rows, {args.items:,} items, {size_mb:.1f} MB")
+
+        phases: dict[str, float] = {}
+
+        def progress(phase: str, done: int, total: int | None) -> None:
+            phases.setdefault(phase, time.perf_counter())
+
+        rss_before = _rss_mb()
+        start = time.perf_counter()
+        result = teardown_import(file=path, filename=path.name, progress=progress)
+        elapsed = time.perf_counter() - start
+        rss_after = _rss_mb()
+        if not result.ok:
+            raise SystemExit(f"import failed: {result.errors[:5]}")
+        print(result.summary())
+        validate_s = phases.get("writing", start + elapsed) - start
+        print(
+            f"import: {elapsed:.2f} s = {args.rows / elapsed:,.0f} rows/s "
+            f"(validation and resolution ~{validate_s:.2f} s, writing ~{elapsed - validate_s:.2f} s)"
+        )
+
+        start = time.perf_counter()
+        again = teardown_import(file=path, filename=path.name)
+        reimport_s = time.perf_counter() - start
+        print(f"re-import (idempotent): {reimport_s:.2f} s: {again.summary()}")
+
+        # The floor: the same finding rows, COPY'd into an empty findings table by hand-written SQL.
+        buffer = io.BytesIO()
+        export_sql = f"COPY (SELECT {FINDING_COLUMNS} FROM provenance_finding ORDER BY id) TO STDOUT"
+        with connection.cursor() as cursor, cursor.copy(export_sql) as copy:
+            for chunk in copy:
+                buffer.write(chunk)
+        data = buffer.getvalue()
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("DELETE FROM provenance_finding")
+                start = time.perf_counter()
+                with cursor.copy(f"COPY provenance_finding ({FINDING_COLUMNS}) FROM STDIN") as copy:
+                    for offset in range(0, len(data), 1 << 20):
+                        copy.write(data[offset : offset + (1 << 20)])
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # deferred FK checks count too
+                copy_s = time.perf_counter() - start
+                cursor.execute("SELECT COUNT(*) FROM provenance_finding")
+                copied = cursor.fetchone()[0]
+            transaction.set_rollback(True)
+        print(f"raw COPY of the same {copied:,} rows: {copy_s:.2f} s = {copied / copy_s:,.0f} rows/s")
+        print(f"ratio import / COPY: {elapsed / copy_s:.2f}x")
+
+        # Memory: a traced import into emptied tables, rolled back.
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("DELETE FROM provenance_historicalfinding")
+                cursor.execute("DELETE FROM provenance_finding")
+                cursor.execute("DELETE FROM provenance_recovereditem_sources")
+                cursor.execute("DELETE FROM provenance_recovereditem")
+            tracemalloc.start()
+            traced = teardown_import(file=path, filename=path.name)
+            _, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+            transaction.set_rollback(True)
+        assert traced.ok
+        print(
+            f"memory: peak Python allocations during an import {peak / 1_048_576:.1f} MB "
+            f"(file {size_mb:.1f} MB); process peak RSS {rss_after:.0f} MB "
+            f"(+{rss_after - rss_before:.0f} MB during the first import)"
+        )
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if not args.keep:
+            _drop_database(args.url)
+
+
+if __name__ == "__main__":
+    main()
