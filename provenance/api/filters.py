@@ -1,7 +1,9 @@
 """Query filters of the partner API (django-filter); weapon matching is the analytics selectors' own."""
 
 import django_filters as filters
+from django import forms
 from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema_field
 
 from components.models import Part
 from manufacturers.models import Manufacturer
@@ -17,6 +19,29 @@ __all__ = [
     "StrikeFilter",
     "WeaponModelFilter",
 ]
+
+
+MAX_ID = 2**63 - 1
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
+class IdFilter(filters.NumberFilter):
+    """An object id: a whole number within range (out of range is a 400, never a database overflow)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, min_value=1, max_value=MAX_ID, **kwargs)
+
+
+@extend_schema_field({"type": "integer", "minimum": 0, "maximum": 9999})
+class YearFilter(filters.NumberFilter):
+    """A year (production year from date codes)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, min_value=0, max_value=9999, **kwargs)
 
 
 def _weapon(prefix: str):
@@ -53,7 +78,7 @@ class RecoveredItemFilter(filters.FilterSet):
     weapon = filters.CharFilter(method=_weapon("weapon_model"), label="weapon (designation or alias)")
     family = filters.CharFilter(field_name="weapon_model__family", lookup_expr="iexact")
     reference = filters.CharFilter()
-    strike = filters.NumberFilter(field_name="strike_id")
+    strike = IdFilter(field_name="strike_id")
     recovered_from = filters.DateFilter(field_name="recovered_on", lookup_expr="gte")
     recovered_to = filters.DateFilter(field_name="recovered_on", lookup_expr="lte")
     tlp = filters.ChoiceFilter(choices=TLP.choices)
@@ -72,13 +97,13 @@ class FindingFilter(filters.FilterSet):
     recovered_to = filters.DateFilter(field_name="item__recovered_on", lookup_expr="lte")
     country = filters.CharFilter(lookup_expr="iexact", label="maker's country (ISO alpha-2)")
     origin_country = filters.CharFilter(lookup_expr="iexact")
-    manufacturer = filters.NumberFilter(field_name="manufacturer_id")
+    manufacturer = IdFilter(field_name="manufacturer_id")
     part_number = filters.CharFilter(field_name="part__part_number", lookup_expr="iexact")
     category = filters.CharFilter(field_name="category__name", lookup_expr="iexact")
     module = filters.CharFilter(lookup_expr="icontains")
     confidence = filters.ChoiceFilter(choices=Finding.Confidence.choices)
-    produced_from = filters.NumberFilter(field_name="produced_year", lookup_expr="gte", label="produced in or after")
-    produced_to = filters.NumberFilter(field_name="produced_year", lookup_expr="lte", label="produced in or before")
+    produced_from = YearFilter(field_name="produced_year", lookup_expr="gte", label="produced in or after")
+    produced_to = YearFilter(field_name="produced_year", lookup_expr="lte", label="produced in or before")
 
     class Meta:
         model = Finding
@@ -109,7 +134,7 @@ class ManufacturerFilter(filters.FilterSet):
 
 
 class PartFilter(filters.FilterSet):
-    manufacturer = filters.NumberFilter(field_name="manufacturer_id")
+    manufacturer = IdFilter(field_name="manufacturer_id")
     part_number = filters.CharFilter(lookup_expr="iexact")
     category = filters.CharFilter(field_name="category__name", lookup_expr="iexact")
     hs_code = filters.CharFilter(field_name="hs_code__code")

@@ -23,7 +23,19 @@ def _country() -> serializers.CharField:
     return serializers.CharField(read_only=True, help_text="ISO 3166-1 alpha-2 code ('' when unknown).")
 
 
+class OptionalURLField(serializers.URLField):
+    """A URL, or null when none is recorded (a blank string is not a valid `uri`)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        return value or None
+
+
 class SourceSerializer(serializers.ModelSerializer):
+    url = OptionalURLField()
+
     class Meta:
         model = Source
         fields = ["publisher", "title", "url", "published_on", "reliability"]
@@ -172,6 +184,8 @@ class WeaponModelSerializer(serializers.ModelSerializer):
 
 
 class DesignationSerializer(serializers.ModelSerializer):
+    source_url = OptionalURLField()
+
     class Meta:
         model = Designation
         fields = ["authority", "program", "listed_on", "delisted_on", "reference", "source_url"]
@@ -182,6 +196,7 @@ class ManufacturerSerializer(serializers.ModelSerializer):
     country = _country()
     aliases = serializers.SlugRelatedField(many=True, read_only=True, slug_field="alias")
     designations = DesignationSerializer(many=True, read_only=True)
+    website = OptionalURLField()
 
     class Meta:
         model = Manufacturer
@@ -194,6 +209,7 @@ class PartSerializer(serializers.ModelSerializer):
     category = serializers.CharField(source="category.name", read_only=True, allow_null=True)
     hs_code = serializers.CharField(source="hs_code.code", read_only=True, allow_null=True)
     chpl_tier = serializers.SerializerMethodField()
+    datasheet_url = OptionalURLField()
 
     class Meta:
         model = Part
