@@ -16,6 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from manufacturers.admin import AliasInlineFormSet
 from provenance.admin.reports import briefing_for_items, briefing_for_weapon_models
+from provenance.admin.teardown import TEARDOWN_EXPORT_ACTIONS
 from provenance.models import (
     EvidenceFile,
     Finding,
@@ -228,7 +229,7 @@ class RecoveredItemAdmin(SimpleHistoryAdmin):
         "owner",
     ]
     list_filter = ["weapon_model", FindingCountryFilter, "status", "tlp", RecoveredYearFilter]
-    actions = [briefing_for_items]
+    actions = [briefing_for_items, *TEARDOWN_EXPORT_ACTIONS]
     search_fields = [
         "reference",
         "serial_number",

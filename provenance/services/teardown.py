@@ -6,7 +6,6 @@ database does not know are created with `reviewed=False`; unknown categories and
 """
 
 import io
-import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -112,8 +111,3 @@ def teardown_export(*, items: QuerySet[RecoveredItem], format: str, stream: IO[b
     target = stream if stream is not None else io.BytesIO()
     WRITERS[format](teardown_rows(items), target)
     return None if stream is not None else target.getvalue()
-
-
-def copy_to(source: IO[bytes], target: IO[bytes]) -> None:
-    """Copy one binary stream into another (used by the admin to keep an upload between steps)."""
-    shutil.copyfileobj(source, target, 1024 * 1024)
