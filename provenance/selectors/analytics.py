@@ -465,7 +465,7 @@ _UNIT_TEXT = {
 }
 _ATTRIBUTION_TEXT = {
     "hq": "maker's HQ country",
-    "parent": "ultimate parent's HQ country",
+    "parent": "ultimate parent (its HQ country)",
     "origin": "country-of-origin marking",
 }
 _PERIOD_TEXT = {
@@ -490,7 +490,7 @@ def counting_rule(result: dict) -> str:
     elif "periods" in result:
         parts.append(f"denominator: {scope}, per period; {result.get('undated', 0)} without a period left out")
     else:
-        parts.append(f"denominator: dated {scope}; {result.get('undated', 0)} undated")
+        parts.append(f"denominator: dated lines of {scope}; {result.get('undated', 0)} undated")
     if "period" in result:
         parts.append(f"period: {_PERIOD_TEXT.get(result['period'], result['period'])}")
     if "after" in result:

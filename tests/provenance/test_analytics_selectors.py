@@ -345,3 +345,23 @@ def test_invalid_choices_are_refused():
         breakdown(filters=ALL, unit="kg")
     with pytest.raises(ValueError, match="period must be"):
         shift(filters=ALL, period="month")
+
+
+@pytest.mark.parametrize("findings", [3, 30])
+def test_queries_do_not_grow_with_the_number_of_findings(django_assert_num_queries, chain, findings):
+    infineon, cypress, spansion = chain
+    item = f.RecoveredItemFactory()
+    for index in range(findings):
+        f.FindingFactory(item=item, manufacturer=(infineon, cypress, spansion)[index % 3], quantity=1)
+    # 1 grouped query
+    with django_assert_num_queries(1):
+        assert breakdown(filters=AnalyticsFilters(family="Iskander"))["total"] == findings
+    # 1 grouped query, 1 for the manufacturers' names
+    with django_assert_num_queries(2):
+        breakdown(filters=ALL, by="manufacturer", unit="parts")
+    # 1 for the ownerships valid on the date, 1 for the roots' countries, 1 grouped query, 1 for the names
+    with django_assert_num_queries(4):
+        assert counts(breakdown(filters=ALL, by="manufacturer", attribution="parent")) == {"Infineon": findings}
+    # 1 grouped query (period and key together)
+    with django_assert_num_queries(1):
+        shift(filters=ALL)
