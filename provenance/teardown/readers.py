@@ -87,31 +87,34 @@ def open_table(file: IO[bytes], filename: str) -> TeardownTable:
 # --- CSV -------------------------------------------------------------------------------------------------
 
 
-def _checked_lines(text: IO[str]) -> Iterator[str]:
-    """The lines of `text`, refusing binary data (NUL bytes, as in UTF-16 or binary files)."""
-    for number, line in enumerate(text, start=1):
-        if "\x00" in line:
+def _decoded_lines(file: IO[bytes]) -> Iterator[str]:
+    """The lines of `file` as text, refusing binary data and anything that is not UTF-8, by line number."""
+    for number, raw in enumerate(file, start=1):
+        if b"\x00" in raw:
             raise TeardownFileError(
                 f"The file contains binary data (a NUL byte on line {number}): it is not a UTF-8 CSV file. "
                 "Save it as 'CSV UTF-8'."
             )
-        yield line
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise TeardownFileError(
+                f"The file is not UTF-8 text (line {number} has the byte 0x{raw[error.start]:02x}): "
+                "save it as 'CSV UTF-8'."
+            ) from None
+        yield line[1:] if number == 1 and line.startswith("\ufeff") else line
 
 
 def _open_csv(file: IO[bytes]) -> TeardownTable:
-    text = io.TextIOWrapper(file, encoding="utf-8-sig", errors="strict", newline="")
-    text_lines = _checked_lines(text)
-    reader = csv.reader(text_lines, strict=True)
+    if file.read(2) in (b"\xff\xfe", b"\xfe\xff"):
+        raise TeardownFileError("The file is UTF-16 text: save it as 'CSV UTF-8'.")
+    file.seek(0)
+    reader = csv.reader(_decoded_lines(file), strict=True)
     state = {"row": 1}
 
     def _next():
         try:
             return next(reader)
-        except UnicodeDecodeError as error:
-            raise TeardownFileError(
-                f"The file is not UTF-8 text (invalid byte 0x{error.object[error.start]:02x} after row "
-                f"{state['row']}): save it as 'CSV UTF-8'."
-            ) from None
         except csv.Error as error:
             raise TeardownFileError(f"Row {state['row'] + 1} is not valid CSV: {error}.") from None
 
@@ -133,9 +136,7 @@ def _open_csv(file: IO[bytes]) -> TeardownTable:
             state["row"] += 1
             yield state["row"], cells
 
-    header = _header()
-    # detach() would close nothing; keep the caller's file open, they own it.
-    return TeardownTable(kind="csv", header=header, rows=_rows(), _closers=[text.detach])
+    return TeardownTable(kind="csv", header=_header(), rows=_rows())
 
 
 # --- XLSX ------------------------------------------------------------------------------------------------

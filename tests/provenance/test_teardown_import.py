@@ -24,6 +24,10 @@ EXAMPLE = HEADER + (
 
 @pytest.fixture
 def world(db):
+    return build_world()
+
+
+def build_world() -> dict:
     """Two weapon models with aliases, three manufacturers with aliases, one category."""
     iskander = factories.WeaponModelFactory(designation="9M727", family="Iskander")
     factories.WeaponAliasFactory(weapon_model=iskander, alias="Iskander-K")
