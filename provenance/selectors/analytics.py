@@ -31,8 +31,8 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
-from django.db.models import Case, CharField, Count, F, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Cast, Coalesce, Concat, ExtractYear, NullIf
+from django.db.models import BigIntegerField, Case, Count, F, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce, ExtractYear, NullIf
 
 from components.models import Category, ChplTier
 from config.common.countries import country_name
@@ -59,6 +59,7 @@ ATTRIBUTIONS = ("hq", "parent", "origin")
 UNITS = ("units", "parts")
 PERIODS = ("recovered", "analysed", "produced")
 RUSSIAN_INVASION = dt.date(2022, 2, 24)
+_PAIR_BASE = 2**32  # part ids stay below this; item_id * 2**32 + part_id fits in a signed 64-bit integer
 
 
 @dataclass(frozen=True)
@@ -135,16 +136,13 @@ def ultimate_parents(as_of: dt.date) -> dict[int, int]:
 def _unit_aggregate(unit: str):
     if unit == "units":
         return Sum("quantity")
-    # One distinct type per (item, part); a line without a catalogued part is a type of its own.
-    as_text = CharField()
+    # One distinct type per (item, part), encoded in one 64-bit integer so that COUNT(DISTINCT) compares
+    # integers, not text; a line without a catalogued part is a type of its own (its negative id).
     return Count(
         Case(
-            When(
-                part__isnull=False,
-                then=Concat(Cast("item_id", as_text), Value(":"), Cast("part_id", as_text), output_field=as_text),
-            ),
-            default=Concat(Value("f"), Cast("id", as_text), output_field=as_text),
-            output_field=as_text,
+            When(part__isnull=False, then=F("item_id") * _PAIR_BASE + F("part_id")),
+            default=-F("id"),
+            output_field=BigIntegerField(),
         ),
         distinct=True,
     )
