@@ -93,6 +93,8 @@ class FindingForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # A new line gets its number on save (the next free one), so the analyst may leave it blank.
         self.fields["line_no"].required = False
+        if self.instance.pk is None:
+            self.initial["line_no"] = None
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -112,6 +114,16 @@ class FindingInline(admin.TabularInline):
     autocomplete_fields = ["part", "manufacturer", "category"]
     extra = 3
     show_change_link = True
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # Add/change/delete/view icons under every cell of every line make the table unreadable;
+        # makers and parts are added from their own pages.
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        widget = getattr(field, "widget", None)
+        for option in ("can_add_related", "can_change_related", "can_delete_related", "can_view_related"):
+            if hasattr(widget, option):
+                setattr(widget, option, False)
+        return field
 
 
 class FindingEvidenceInline(admin.TabularInline):
