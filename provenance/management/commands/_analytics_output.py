@@ -84,7 +84,7 @@ def to_table(header: list[str], rows: list[list[Any]], rule: str) -> str:
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) or value is None
+    return isinstance(value, int | float) or value is None or (isinstance(value, str) and value.endswith("%"))
 
 
 def render(result: dict, header: list[str], rows: list[list[Any]], fmt: str) -> str:
