@@ -3,8 +3,10 @@
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.management import call_command
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import positive_data_acceptance
@@ -45,8 +47,19 @@ def test_every_operation_refuses_requests_without_a_key(world: World, client):
         assert set(response.json()) == {"detail"}, url
 
 
-def test_schemathesis_against_the_schema_with_a_partner_key(world: World):
-    app = get_wsgi_application()
+@pytest.fixture
+def wsgi_app():
+    """The real WSGI application, minus closing the database connection after each request (as Django's
+    test client does): the test's transaction, and the world in it, must survive the requests."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield get_wsgi_application()
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+def test_schemathesis_against_the_schema_with_a_partner_key(world: World, wsgi_app):
+    app = wsgi_app
     # Django refuses NUL characters in any parameter (a 400 by design), so none are generated.
     config = SchemathesisConfig.from_dict({"generation": {"allow-x00": False}})
     schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", app, config=config)

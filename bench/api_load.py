@@ -1,0 +1,234 @@
+"""Load benchmark of the partner API: gunicorn + PostgreSQL (bench_1m), 20 concurrent clients for 60 s.
+
+    .venv/bin/python bench/api_load.py [--database-url URL] [--workers 5] [--clients 20] [--seconds 60]
+
+What it does:
+1. creates (once) an organisation "API load benchmark" and a fresh API key for it in the database; that
+   is the only thing it writes besides the API's own writes (the key's last-used time, one access-log row
+   per request), which it deletes again at the end;
+2. starts gunicorn (config.wsgi, production settings with a generated SECRET_KEY, ALLOWED_HOSTS=127.0.0.1,
+   SECURE_SSL_REDIRECT=false, a throttle rate high enough not to interfere) on 127.0.0.1 with several
+   workers;
+3. runs N client threads (http.client, loopback only, bounded by the duration), each cycling through the
+   findings list (filtered by weapon), one recovered-item detail (the visible item with the most findings,
+   its whole teardown list included) and the breakdown endpoint;
+4. prints p50 / p95 / p99 latency, requests per second and errors per endpoint and overall, then stops
+   gunicorn.
+
+The partner sees what a new partner organisation sees (published CLEAR and GREEN items); the AMBER rule's
+subquery is part of every query all the same. Target: p95 under 300 ms, no errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import secrets
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_1m"
+ORGANISATION = "API load benchmark"
+HOST = "127.0.0.1"
+
+
+def _django(database_url: str):
+    """Set up Django against `database_url` (base settings; this process only prepares data)."""
+    sys.path.insert(0, str(ROOT))
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    import django
+
+    django.setup()
+
+
+def prepare(database_url: str) -> dict:
+    """The benchmark's organisation and key, and the URLs to call (chosen from what the partner sees)."""
+    _django(database_url)
+    from django.db.models import Count
+
+    from provenance.models import Organisation
+    from provenance.selectors.visibility import findings_visible_to, items_visible_to
+    from provenance.services.sharing import api_key_create
+
+    organisation, _ = Organisation.objects.get_or_create(
+        name=ORGANISATION, defaults={"kind": Organisation.Kind.PARTNER, "notes": "Created by bench/api_load.py"}
+    )
+    api_key, raw_key = api_key_create(organisation=organisation, name=f"load {time.strftime('%Y-%m-%d %H:%M')}")
+    weapon = (
+        findings_visible_to(organisation=organisation)
+        .values("item__weapon_model__designation")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .first()["item__weapon_model__designation"]
+    )
+    item = items_visible_to(organisation=organisation).annotate(n=Count("findings")).order_by("-n", "pk").first()
+    return {
+        "key": raw_key,
+        "key_prefix": api_key.prefix,
+        "organisation_id": organisation.pk,
+        "urls": {
+            "findings list": "/api/v1/findings/?" + urlencode({"weapon": weapon}),
+            "item detail": f"/api/v1/recovered-items/{item.pk}/",
+            "breakdown": "/api/v1/stats/breakdown/?" + urlencode({"weapon": weapon, "by": "country"}),
+        },
+        "item_findings": item.n,
+    }
+
+
+def cleanup(organisation_id: int, key_prefix: str) -> int:
+    """Delete the access-log rows the run wrote and revoke its key; returns the number of rows deleted."""
+    from provenance.models import AccessLog, OrganisationAPIKey
+    from provenance.services.sharing import api_key_revoke
+
+    deleted, _ = AccessLog.objects.filter(organisation_id=organisation_id).delete()
+    for api_key in OrganisationAPIKey.objects.filter(prefix=key_prefix):
+        api_key_revoke(api_key=api_key)
+    return deleted
+
+
+def start_gunicorn(database_url: str, port: int, workers: int) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": HOST,
+        "SECURE_SSL_REDIRECT": "false",
+        "DATABASE_URL": database_url,
+        "API_PARTNER_RATE": "100000000/minute",
+        "LOG_LEVEL": "ERROR",
+    }
+    command = [
+        str(ROOT / ".venv/bin/gunicorn"),
+        "config.wsgi",
+        "--bind",
+        f"{HOST}:{port}",
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+    ]
+    process = subprocess.Popen(command, cwd=ROOT, env=env)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection(HOST, port, timeout=2)
+            conn.request("GET", "/api/v1/weapon-models/")
+            conn.getresponse().read()
+            return process
+        except OSError:
+            time.sleep(0.3)
+    process.terminate()
+    raise SystemExit("gunicorn did not start within 120 s")
+
+
+def client_loop(port: int, key: str, urls: list[tuple[str, str]], stop_at: float, offset: int, results: list):
+    """One client: requests back to back until `stop_at`, cycling through the endpoints."""
+    conn = http.client.HTTPConnection(HOST, port, timeout=30)
+    headers = {"Authorization": f"Bearer {key}", "Accept": "application/json"}
+    i = offset
+    while time.monotonic() < stop_at:
+        name, url = urls[i % len(urls)]
+        i += 1
+        started = time.perf_counter()
+        try:
+            conn.request("GET", url, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            status = response.status
+            if response.getheader("Connection", "").lower() == "close":
+                conn.close()
+        except (OSError, http.client.HTTPException):
+            status = 0
+            conn.close()
+            conn = http.client.HTTPConnection(HOST, port, timeout=30)
+        results.append((name, time.perf_counter() - started, status))
+    conn.close()
+
+
+def percentile(values: list[float], p: float) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[int(p) - 1] if len(values) > 1 else values[0]
+
+
+def run(port: int, key: str, urls: dict[str, str], clients: int, seconds: float) -> list:
+    url_list = list(urls.items())
+    # Warm-up: every worker opens its database connection and loads the code.
+    warm: list = []
+    threads = [
+        threading.Thread(target=client_loop, args=(port, key, url_list, time.monotonic() + 5, n, warm))
+        for n in range(clients)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    results: list = []
+    stop_at = time.monotonic() + seconds
+    threads = [
+        threading.Thread(target=client_loop, args=(port, key, url_list, stop_at, n, results)) for n in range(clients)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+def report(results: list, seconds: float) -> dict:
+    table = {}
+    for name in [*sorted({r[0] for r in results}), "all"]:
+        rows = [r for r in results if name in ("all", r[0])]
+        times = [r[1] * 1000 for r in rows]
+        errors = sum(1 for r in rows if r[2] != 200)
+        table[name] = {
+            "requests": len(rows),
+            "req_per_s": round(len(rows) / seconds, 1),
+            "p50_ms": round(percentile(times, 50), 1),
+            "p95_ms": round(percentile(times, 95), 1),
+            "p99_ms": round(percentile(times, 99), 1),
+            "errors": errors,
+        }
+    return table
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
+    parser.add_argument("--workers", type=int, default=5)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--port", type=int, default=8765)
+    args = parser.parse_args()
+
+    setup = prepare(args.database_url)
+    print(f"endpoints: {json.dumps(setup['urls'])} (item with {setup['item_findings']} findings)")
+    server = start_gunicorn(args.database_url, args.port, args.workers)
+    try:
+        results = run(args.port, setup["key"], setup["urls"], args.clients, args.seconds)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+        deleted = cleanup(setup["organisation_id"], setup["key_prefix"])
+    table = report(results, args.seconds)
+    print(f"{args.clients} clients, {args.seconds:.0f} s, gunicorn with {args.workers} workers, {args.database_url}")
+    print(f"{'endpoint':<15} {'requests':>8} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>6}")
+    for name, row in table.items():
+        print(
+            f"{name:<15} {row['requests']:>8} {row['req_per_s']:>7} {row['p50_ms']:>8} {row['p95_ms']:>8} "
+            f"{row['p99_ms']:>8} {row['errors']:>6}"
+        )
+    print(f"(access-log rows written by the run and deleted again: {deleted})")
+    print(json.dumps(table))
+
+
+if __name__ == "__main__":
+    main()
