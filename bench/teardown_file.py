@@ -94,7 +94,7 @@ def generate_rows(*, rows: int, items: int, seed: int = 1):
         for line in range(count):
             maker, country, prefix = _maker_cells(rng)
             # About 20 part types per maker: a few thousand distinct parts, as in real teardowns.
-            part = f"{prefix}-{rng.randrange(20):02d}{rng.choice('ABC')}" if maker else ""
+            part = f"{prefix}-{rng.randrange(10):02d}{rng.choice('AB')}" if maker else ""
             week = 1 + rng.randrange(52)
             date_code = f"{rng.randrange(12, 24):02d}{week:02d}" if rng.random() < 0.7 else ""
             yield [

@@ -197,9 +197,9 @@ def _strike_date() -> F:
 _HISTORY_PARAMS = ("history_date", "history_type", "history_user_id", "history_change_reason")
 
 
-def _history_sql(where: str) -> str:
+def _history_sql(where: str, model=Finding) -> str:
     """INSERT ... SELECT that writes one history row per finding matching `where` (params: date, type, user)."""
-    history = Finding.history.model
+    history = model.history.model
     target, source = [], []
     for model_field in history._meta.concrete_fields:
         column = model_field.column
@@ -212,12 +212,12 @@ def _history_sql(where: str) -> str:
             source.append(f"f.{connection.ops.quote_name(column)}")
     # Identifiers come from model metadata and `where` from this module: no user text reaches the SQL.
     insert = f"INSERT INTO {connection.ops.quote_name(history._meta.db_table)} ({', '.join(target)}) "
-    select = f"SELECT {', '.join(source)} FROM {connection.ops.quote_name(Finding._meta.db_table)} f"  # noqa: S608
+    select = f"SELECT {', '.join(source)} FROM {connection.ops.quote_name(model._meta.db_table)} f"  # noqa: S608
     return f"{insert}{select} WHERE {where}"
 
 
-def _history_params(history_type: str, user, when: dt.datetime) -> list:
-    history = Finding.history.model
+def _history_params(history_type: str, user, when: dt.datetime, model=Finding) -> list:
+    history = model.history.model
     params = []
     for model_field in history._meta.concrete_fields:
         column = model_field.column
@@ -232,14 +232,44 @@ def _history_params(history_type: str, user, when: dt.datetime) -> list:
     return params
 
 
-def _record_history(ids_sql: str, ids_params: list, history_type: str, user, when) -> None:
+def _record_history(ids_sql: str, ids_params: list, history_type: str, user, when, model=Finding) -> None:
     with connection.cursor() as cursor:
-        cursor.execute(_history_sql(ids_sql), _history_params(history_type, user, when) + ids_params)
+        cursor.execute(_history_sql(ids_sql, model), _history_params(history_type, user, when, model) + ids_params)
 
 
-def _history_for_ids(ids: list[int], history_type: str, user, when) -> None:
+def _history_for_ids(ids: list[int], history_type: str, user, when, model=Finding) -> None:
     for chunk in _chunks(ids):
-        _record_history(f"f.id IN ({', '.join(['%s'] * len(chunk))})", list(chunk), history_type, user, when)
+        where = f"f.id IN ({', '.join(['%s'] * len(chunk))})"
+        _record_history(where, list(chunk), history_type, user, when, model)
+
+
+def _max_id(model) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MAX(id) FROM {connection.ops.quote_name(model._meta.db_table)}")  # noqa: S608
+        return cursor.fetchone()[0] or 0
+
+
+def _insert_parts(rows: list[tuple], user, when) -> dict[tuple[int, str], tuple[int, int | None]]:
+    """Insert new parts (COPY on PostgreSQL) with their history; return (maker, key) -> (id, category)."""
+    fields = ("created_at", "updated_at", "manufacturer", "part_number", "part_number_key", "category",
+              "description", "eccn", "datasheet_url")  # fmt: skip
+    before = _max_id(Part)
+    values = [(when, when, maker, number, key, category, "", "", "") for maker, number, key, category in rows]
+    if connection.vendor == "postgresql":
+        _copy_rows(Part, fields, values)
+    else:
+        names = [Part._meta.get_field(name).attname for name in fields]
+        Part.objects.bulk_create([Part(**dict(zip(names, row, strict=True))) for row in values], batch_size=500)
+    wanted = {(maker, key) for maker, _, key, _ in rows}
+    created = {
+        (maker, key): (pk, category)
+        for pk, maker, key, category in Part.objects.filter(pk__gt=before).values_list(
+            "pk", "manufacturer_id", "part_number_key", "category_id"
+        )
+        if (maker, key) in wanted
+    }
+    _history_for_ids([pk for pk, _ in created.values()], "+", user, when, Part)
+    return created
 
 
 def _create_reference_rows(plan: Plan, user) -> tuple[dict, dict, dict, dict, dict]:
@@ -271,21 +301,11 @@ def _create_reference_rows(plan: Plan, user) -> tuple[dict, dict, dict, dict, di
         if pk is not None:
             parts[(maker, key)] = (pk, category)
         else:
-            new_parts.append(
-                (
-                    (maker, key),
-                    Part(
-                        manufacturer_id=_maker(maker),
-                        part_number=number,
-                        part_number_key=key,
-                        category_id=_category(category),
-                    ),
-                )
-            )
+            new_parts.append((maker, (_maker(maker), number, key, _category(category))))
     if new_parts:
-        created = bulk_create_with_history([obj for _, obj in new_parts], Part, batch_size=2000, default_user=user)
-        for (ref, _), obj in zip(new_parts, created, strict=True):
-            parts[ref] = (obj.pk, obj.category_id)
+        created = _insert_parts([row for _, row in new_parts], user, timezone.now())
+        for maker, (maker_id, _, key, _) in new_parts:
+            parts[(maker, key)] = created[(maker_id, key)]
 
     sources = {}
     if plan.sources:
@@ -382,9 +402,7 @@ def write_plan(
 
     # New and changed lines, streamed from the spool.
     touched = [item_ids[r] for r, s in diff.status.items() if s != "unchanged"]
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT MAX(id) FROM {connection.ops.quote_name(Finding._meta.db_table)}")  # noqa: S608
-        max_before = cursor.fetchone()[0] or 0
+    max_before = _max_id(Finding)
     positions: dict[str, int] = {}
     inserts: list[tuple] = []
     updates: list[Finding] = []
@@ -459,8 +477,13 @@ def _attnames() -> list[str]:
 
 def _copy_findings(rows: list[tuple]) -> None:
     """PostgreSQL: COPY the rows into the findings table."""
-    columns = ", ".join(connection.ops.quote_name(Finding._meta.get_field(n).column) for n in _FINDING_FIELDS)
-    table = connection.ops.quote_name(Finding._meta.db_table)
+    _copy_rows(Finding, _FINDING_FIELDS, rows)
+
+
+def _copy_rows(model, fields: tuple[str, ...], rows: list[tuple]) -> None:
+    """PostgreSQL: COPY `rows` (values of `fields`, in order) into the table of `model`."""
+    columns = ", ".join(connection.ops.quote_name(model._meta.get_field(n).column) for n in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row(row)
