@@ -43,6 +43,7 @@ def analytics_view(request: HttpRequest) -> HttpResponse:
         context.update(
             {
                 "breakdown": result,
+                "breakdown_rows": [{**row, "percent": row["share"] * 100} for row in result["rows"]],
                 "breakdown_rule": counting_rule(result),
                 "breakdown_chart": mark_safe(  # noqa: S308 - matplotlib SVG; text is escaped / drawn as paths
                     bar_chart_svg(
@@ -65,6 +66,10 @@ def analytics_view(request: HttpRequest) -> HttpResponse:
                     )
                 ),
                 "dated": dated,
+                "dated_rows": [
+                    {**row, "percent": None if row["share_after"] is None else row["share_after"] * 100}
+                    for row in dated["rows"]
+                ],
                 "dated_rule": counting_rule(dated),
             }
         )
