@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import IO
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 
 from provenance.models import RecoveredItem
@@ -84,10 +84,19 @@ def teardown_import(
             return result
         result.new_manufacturers = sorted(name for name, _ in plan.new_manufacturers.values())
         result.new_categories = sorted(plan.new_categories.values())
-        with transaction.atomic():
-            diff = diff_plan(plan)
-            if not dry_run:
-                write_plan(plan, diff, user=user, progress=progress)
+        try:
+            with transaction.atomic():
+                diff = diff_plan(plan)
+                if not dry_run:
+                    write_plan(plan, diff, user=user, progress=progress)
+        except IntegrityError:
+            # Validation saw a consistent database; a concurrent change (another import creating the same
+            # manufacturer or part) can still collide. The transaction rolled back: nothing was written.
+            result.errors.append(
+                RowError(None, "", "", "The database changed while importing (another import?); nothing was "
+                         "written: run the import again.")
+            )  # fmt: skip
+            return result
         for reference, item in plan.items.items():
             status = diff.status[reference]
             result.items.append((reference, status))

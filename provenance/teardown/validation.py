@@ -312,6 +312,8 @@ def validate_table(
                 batch = []
     if batch and not errors:
         pickle.dump(batch, spool, protocol=pickle.HIGHEST_PROTOCOL)
+    if progress:
+        progress("validating", plan.rows, plan.rows)
     if plan.rows == 0 and not errors:
         errors.append(RowError(None, "", "", "The file has a header row but no data rows."))
     for item in items.values():

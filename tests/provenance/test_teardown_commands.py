@@ -125,3 +125,21 @@ def test_manage_py_exit_code_is_1_on_a_bad_file(tmp_path):
     assert "Traceback" not in process.stderr
     assert "The file is empty." in process.stderr
     assert process.stdout == "invalid: 1 error; nothing imported\n"
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_is_drawn_only_on_a_terminal(world, tmp_path):
+    path = tmp_path / "list.csv"
+    path.write_text(EXAMPLE)
+    terminal = _Terminal()
+
+    call_command("import_teardown", str(path), "--dry-run", stdout=terminal)
+    plain = call("import_teardown", str(path), "--dry-run")[1]
+
+    assert "\r" not in plain
+    assert terminal.getvalue() != plain
+    assert terminal.getvalue().endswith(plain)
