@@ -25,12 +25,12 @@ CHUNK = 5000
 
 def annex_limit() -> int:
     """How many findings the HTML/PDF annex lists before it says "see the CSV" (setting BRIEFING_ANNEX_LIMIT)."""
-    return int(getattr(settings, "BRIEFING_ANNEX_LIMIT", 1000))
+    return int(getattr(settings, "BRIEFING_ANNEX_LIMIT", 400))
 
 
 def items_limit() -> int:
     """How many recovered items the HTML/PDF lists (setting BRIEFING_ITEMS_LIMIT); the CSV lists all."""
-    return int(getattr(settings, "BRIEFING_ITEMS_LIMIT", 200))
+    return int(getattr(settings, "BRIEFING_ITEMS_LIMIT", 100))
 
 
 @dataclasses.dataclass
