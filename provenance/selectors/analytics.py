@@ -28,11 +28,13 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
 from django.db.models import BigIntegerField, Case, Count, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractYear, NullIf
+from django.utils.translation import get_language
 
 from components.models import Category, ChplTier
 from config.common.countries import country_name
@@ -238,7 +240,8 @@ class _Plan:
         keys = [k for k in keys if k is not None]
         out: dict[Any, tuple[Any, str]] = {None: (None, "unknown")}
         if self.by == "country":
-            out.update({k: (k, country_name(k)) for k in keys})
+            language = get_language()
+            out.update({k: (k, _country_label(k, language)) for k in keys})
         elif self.by == "manufacturer":
             names = dict(Manufacturer.objects.filter(pk__in=keys).values_list("pk", "name"))
             out.update({k: (names.get(k, str(k)), names.get(k, str(k))) for k in keys})
@@ -260,6 +263,12 @@ class _Plan:
 
 
 _SKIP = object()
+
+
+@lru_cache(maxsize=2048)
+def _country_label(code: str, language: str | None) -> str:
+    # country_name() rebuilds django-countries' table on each call (~0.5 ms); a breakdown labels ~40 rows.
+    return country_name(code)
 
 
 def _check_unit(unit: str) -> None:
