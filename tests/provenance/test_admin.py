@@ -7,6 +7,7 @@ import html
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -390,3 +391,14 @@ def test_history_page_shows_a_change_and_who_made_it(admin_client, weapon):
     assert "Changed" in text
     assert "analyst" in text
     assert "verified" in text
+
+
+def test_demo_2025_sample_shows_100_units_35_of_them_us(admin_client):
+    call_command("load_reference", verbosity=0)
+    call_command("load_demo", verbosity=0)
+    item = RecoveredItem.objects.get(reference="UA-2025-9M727-SAMPLE")
+    response = admin_client.get(reverse("admin:provenance_recovereditem_change", args=[item.pk]))
+    assert "RU 57 · US 35 · BY 5 · CH 1 · GB 1 · JP 1, 100 units" in page_text(response)
+    listing = admin_client.get(reverse("admin:provenance_recovereditem_changelist"), {"q": "UA-2025-9M727"})
+    [row] = listing.context["cl"].result_list
+    assert row.unit_count == 100
