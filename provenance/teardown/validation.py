@@ -10,6 +10,7 @@ import datetime as dt
 import pickle
 import re
 import tempfile
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -82,7 +83,8 @@ class ItemPlan:
     reference: str
     first_row: int
     fields: dict = field(default_factory=dict)  # item column -> (normalised value, raw text, row)
-    line_hashes: list[int] = field(default_factory=list)
+    # One 8-byte hash per line (what the diff compares): the only per-row state kept in memory.
+    line_hashes: array = field(default_factory=lambda: array("q"))
     sources: set[str] = field(default_factory=set)
 
 
