@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 from django.http import FileResponse, Http404
 from django.urls import path, reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import BasePermission
@@ -60,22 +60,19 @@ class MayRequestBriefings(BasePermission):
         return isinstance(request.auth, OrganisationAPIKey) or is_staff_user(request.user)
 
 
-BRIEFING_FIELDS = {
-    "id": serializers.IntegerField(),
-    "title": serializers.CharField(),
-    "state": serializers.ChoiceField(choices=BriefingReport.State.choices),
-    "error": serializers.CharField(),
-    "tlp": serializers.CharField(),
-    "parameters": serializers.DictField(),
-    "requested_at": serializers.DateTimeField(),
-    "finished_at": serializers.DateTimeField(allow_null=True),
-    "data_digest": serializers.CharField(),
-    "files": serializers.DictField(),
-}
+class BriefingSerializer(serializers.Serializer):
+    """The representation of a briefing report (documentation only: `represent()` builds it)."""
 
-
-def _schema(**kwargs):
-    return inline_serializer("Briefing", BRIEFING_FIELDS, **kwargs)
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    state = serializers.ChoiceField(choices=BriefingReport.State.choices)
+    error = serializers.CharField()
+    tlp = serializers.CharField()
+    parameters = serializers.DictField()
+    requested_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    data_digest = serializers.CharField()
+    files = serializers.DictField()
 
 
 class BriefingAPIMixin(PartnerAPIMixin):
@@ -116,13 +113,13 @@ class BriefingAPIMixin(PartnerAPIMixin):
 class BriefingListView(BriefingAPIMixin, APIView):
     """The caller's briefing reports (newest first, at most 100), and requesting a new one."""
 
-    @extend_schema(responses=_schema(many=True))
+    @extend_schema(responses=BriefingSerializer(many=True))
     def get(self, request):
         reports = list(self.scoped_reports().order_by("-created_at", "-pk")[:100])
         self.records_returned = len(reports)
         return Response([self.represent(r) for r in reports])
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: _schema(), 400: OpenApiTypes.OBJECT})
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: BriefingSerializer, 400: OpenApiTypes.OBJECT})
     def post(self, request):
         data = request.data if isinstance(request.data, dict) else {}
         query = {key: data[key] for key in PARAMETER_NAMES if key in data}
@@ -154,7 +151,7 @@ class BriefingListView(BriefingAPIMixin, APIView):
 class BriefingDetailView(BriefingAPIMixin, APIView):
     """One of the caller's briefing reports: its state, TLP, digests and file links."""
 
-    @extend_schema(responses=_schema())
+    @extend_schema(responses=BriefingSerializer)
     def get(self, request, pk: int):
         report = self.scoped_reports().filter(pk=pk).first()
         if report is None:
@@ -166,7 +163,7 @@ class BriefingDetailView(BriefingAPIMixin, APIView):
 class BriefingFileView(BriefingAPIMixin, APIView):
     """A rendered file of one of the caller's reports."""
 
-    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    @extend_schema(operation_id="briefings_file_retrieve", responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     def get(self, request, pk: int, fmt: str):
         report = self.scoped_reports().filter(pk=pk).first()
         if report is None or fmt not in FORMATS or not getattr(report, fmt):
