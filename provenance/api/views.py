@@ -1,6 +1,7 @@
 """Partner API views: thin viewsets whose querysets all start from `provenance.selectors.visibility`."""
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
@@ -27,6 +28,39 @@ from . import filters, serializers
 from .authentication import BearerAPIKeyAuthentication
 from .permissions import IsPartnerOrStaff
 from .throttling import PartnerKeyRateThrottle
+
+# The columns a partner's finding needs: loading only these keeps internal text (notes) out of the
+# process and makes the 100s of rows of a teardown list cheaper to build.
+FINDING_COLUMNS = (
+    "id",
+    "item_id",
+    "line_no",
+    "country",
+    "quantity",
+    "marking",
+    "date_code",
+    "produced_year",
+    "produced_week",
+    "lot_code",
+    "origin_marking",
+    "origin_country",
+    "module",
+    "confidence",
+    "part__id",
+    "part__part_number",
+    "manufacturer__id",
+    "manufacturer__name",
+    "manufacturer__country",
+    "category__id",
+    "category__name",
+    "source__id",
+    "source__publisher",
+    "source__title",
+    "source__url",
+    "source__published_on",
+    "source__reliability",
+)
+FINDING_RELATIONS = ("part", "manufacturer", "category", "source")
 
 
 class PartnerAPIMixin:
@@ -158,14 +192,19 @@ class RecoveredItemViewSet(ReadOnlyViewSet):
         return serializers.RecoveredItemSerializer
 
     def scoped_queryset(self) -> QuerySet:
+        # A correlated subquery, evaluated for the page's rows only; Count("findings") would aggregate the
+        # findings of every visible item before the LIMIT (0.5 s on 1M findings).
+        findings_count = (
+            Finding.objects.filter(item=OuterRef("pk")).order_by().values("item").annotate(n=Count("pk")).values("n")
+        )
         qs = (
             items_visible_to(**self.caller())
             .select_related("weapon_model", "owner")
-            .annotate(findings_count=Count("findings"))
+            .annotate(findings_count=Coalesce(Subquery(findings_count), 0))
         )
         if self.action == "retrieve":
-            findings = Finding.objects.select_related("part", "manufacturer", "category", "source").order_by(
-                "line_no", "id"
+            findings = (
+                Finding.objects.select_related(*FINDING_RELATIONS).only(*FINDING_COLUMNS).order_by("line_no", "id")
             )
             qs = qs.prefetch_related(Prefetch("findings", queryset=findings), "sources")
         return qs
@@ -182,8 +221,16 @@ class FindingViewSet(ReadOnlyViewSet):
     ordering = ["item_id", "line_no", "id"]
 
     def scoped_queryset(self) -> QuerySet:
-        return findings_visible_to(**self.caller()).select_related(
-            "item__weapon_model", "part", "manufacturer", "category", "source"
+        return (
+            findings_visible_to(**self.caller())
+            .select_related("item__weapon_model", *FINDING_RELATIONS)
+            .only(
+                *FINDING_COLUMNS,
+                "item__id",
+                "item__reference",
+                "item__weapon_model__id",
+                "item__weapon_model__designation",
+            )
         )
 
 
