@@ -9,6 +9,7 @@ and changed, or every error); step two re-validates the same file and imports it
 
 import secrets
 import tempfile
+import time
 from pathlib import Path, PurePath
 
 from django import forms
@@ -70,10 +71,18 @@ class TeardownUploadForm(forms.Form):
         return upload
 
 
+_UPLOAD_MAX_AGE_S = 24 * 3600
+
+
 def _store_upload(request: HttpRequest, upload, source_url: str) -> str:
     token = secrets.token_urlsafe(24)
     extension = PurePath(upload.name).suffix.lower()
-    target = _upload_dir() / f"{token}{extension}"
+    directory = _upload_dir()
+    cutoff = time.time() - _UPLOAD_MAX_AGE_S
+    for stale in directory.iterdir():  # previews never confirmed or cancelled
+        if stale.is_file() and stale.stat().st_mtime < cutoff:
+            stale.unlink(missing_ok=True)
+    target = directory / f"{token}{extension}"
     with open(target, "wb") as handle:
         for chunk in upload.chunks():
             handle.write(chunk)

@@ -19,6 +19,12 @@ def world(db):
     return build_world()
 
 
+@pytest.fixture(autouse=True)
+def upload_dir(settings, tmp_path):
+    settings.TEARDOWN_UPLOAD_DIR = tmp_path / "uploads"
+    return settings.TEARDOWN_UPLOAD_DIR
+
+
 def upload(client, text: str | bytes, name: str = "list.csv", **extra):
     data = text.encode() if isinstance(text, str) else text
     return client.post(URL, {"file": SimpleUploadedFile(name, data), **extra})
@@ -73,13 +79,15 @@ def test_a_bad_file_shows_the_error_table_and_no_confirm_button(admin_client, wo
     assert RecoveredItem.objects.count() == 0
 
 
-def test_cancel_discards_the_upload(admin_client, world):
+def test_cancel_discards_the_upload(admin_client, world, upload_dir):
     token = upload(admin_client, EXAMPLE).context["token"]
+    assert [path.name for path in upload_dir.iterdir()] == [f"{token}.csv"]
 
     admin_client.post(URL, {"token": token, "cancel": "Cancel"})
 
     assert RecoveredItem.objects.count() == 0
     assert admin_client.session["teardown_uploads"] == {}
+    assert list(upload_dir.iterdir()) == []
 
 
 def test_confirm_revalidates_the_file(admin_client, world):
