@@ -105,6 +105,38 @@ class FindingInItemSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    def to_representation(self, finding: Finding) -> dict:
+        """The declared fields, built directly: a teardown list has hundreds of lines, and DRF's generic
+        per-field path costs about 10x more. `tests/provenance/test_api_serializers.py` checks both agree."""
+        part, maker, category, source = finding.part, finding.manufacturer, finding.category, finding.source
+        return {
+            "id": finding.id,
+            "line_no": finding.line_no,
+            "part": {"id": part.id, "part_number": part.part_number} if part else None,
+            "manufacturer": {"id": maker.id, "name": maker.name, "country": str(maker.country)} if maker else None,
+            "country": str(finding.country),
+            "category": category.name if category else None,
+            "quantity": finding.quantity,
+            "marking": finding.marking,
+            "date_code": finding.date_code,
+            "produced_year": finding.produced_year,
+            "produced_week": finding.produced_week,
+            "lot_code": finding.lot_code,
+            "origin_marking": finding.origin_marking,
+            "origin_country": str(finding.origin_country),
+            "module": finding.module,
+            "confidence": finding.confidence,
+            "source": {
+                "publisher": source.publisher,
+                "title": source.title,
+                "url": source.url or None,
+                "published_on": source.published_on.isoformat() if source.published_on else None,
+                "reliability": source.reliability,
+            }
+            if source
+            else None,
+        }
+
 
 class FindingSerializer(FindingInItemSerializer):
     """A finding with the item (and weapon model) it was found in."""
@@ -115,6 +147,16 @@ class FindingSerializer(FindingInItemSerializer):
     class Meta(FindingInItemSerializer.Meta):
         fields = ["id", "item", "weapon_model", *FindingInItemSerializer.Meta.fields[1:]]
         read_only_fields = fields
+
+    def to_representation(self, finding: Finding) -> dict:
+        item = finding.item
+        line = super().to_representation(finding)
+        return {
+            "id": line.pop("id"),
+            "item": {"id": item.id, "reference": item.reference},
+            "weapon_model": item.weapon_model.designation,
+            **line,
+        }
 
 
 class RecoveredItemSerializer(serializers.ModelSerializer):
