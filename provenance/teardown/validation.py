@@ -119,6 +119,16 @@ class Plan:
             self.spool.close()
 
 
+def column_letter(index: int) -> str:
+    """The spreadsheet letter of a 0-based column index (0 -> A, 26 -> AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
 def weapon_lookup() -> dict[str, int]:
     """Weapon model id by the key of its designation or of any alias."""
     table = {name_key(designation): pk for pk, designation in WeaponModel.objects.values_list("pk", "designation")}
@@ -239,8 +249,7 @@ def _header(table: TeardownTable, plan: Plan) -> list[str | None] | None:
     for position, raw in enumerate(table.header, start=1):
         name = raw.strip().lstrip("\ufeff").lower().replace(" ", "_")
         if not name:
-            plan.errors.append(RowError(1, f"column {position}", "", "this column has no header"))
-            names.append(None)
+            names.append("")  # allowed while the cells below it are blank too
         elif name not in COLUMNS:
             plan.errors.append(
                 RowError(1, raw.strip(), raw.strip(), f"unknown column; the columns are: {', '.join(COLUMNS)}")
@@ -290,6 +299,7 @@ def validate_table(
 
     # Unknown and duplicate columns get a key no column has, so one zip builds the row dict.
     keys = [name or f"\x00{position}" for position, name in enumerate(names)]
+    unnamed = [position for position, name in enumerate(names) if name == ""]
     strip = str.strip
     for number, cells in table.rows:
         values = list(map(strip, cells))
@@ -297,7 +307,12 @@ def validate_table(
             extra = values[width:]
             del values[width:]
             if any(extra):
-                errors.append(RowError(number, f"column {width + 1}", extra[0], "a value beyond the header"))
+                errors.append(RowError(number, column_letter(width), extra[0], "a value beyond the header"))
+        for position in unnamed:
+            if position < len(values) and values[position]:
+                errors.append(
+                    RowError(number, column_letter(position), values[position], "a value in a column without a header")
+                )
         if not any(values):
             continue  # blank rows (spreadsheets often end with some) are not lines
         plan.rows += 1

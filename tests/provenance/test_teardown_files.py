@@ -117,7 +117,7 @@ def test_csv_with_bom_crlf_and_mixed_case_header_imports(world):
 def test_a_row_longer_than_the_header_is_an_error(world):
     result = run("item_ref,weapon,manufacturer_country\nA,9M727,RU,surprise\n")
 
-    assert [(e.row, e.column, e.value) for e in result.errors] == [(2, "column 4", "surprise")]
+    assert [(e.row, e.column, e.value) for e in result.errors] == [(2, "D", "surprise")]
 
 
 def test_xlsx_first_sheet_imports_with_formulas_and_numbers_as_text(world):
@@ -191,3 +191,11 @@ def test_over_long_values_are_reported_with_the_limit(world):
     result = run(f"item_ref,weapon,manufacturer_country,lot_code\nA,9M727,RU,{'L' * 61}\n")
 
     assert [(e.row, e.column, e.message) for e in result.errors] == [(2, "lot_code", "longer than 60 characters")]
+
+
+def test_a_column_without_header_is_an_error_only_when_it_holds_values(world):
+    blank_column = run("item_ref,,weapon,manufacturer_country\nA,,9M727,RU\n")
+    filled = run("item_ref,,weapon,manufacturer_country\nA,,9M727,RU\nA,oops,9M727,RU\n")
+
+    assert blank_column.ok, blank_column.errors
+    assert [str(e) for e in filled.errors] == ["row 3, column B: 'oops' a value in a column without a header"]
