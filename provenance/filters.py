@@ -27,15 +27,24 @@ from provenance.selectors.analytics import (
 
 __all__ = ["AnalyticsParamsForm"]
 
-_TRUE = {"1", "true", "yes", "on", "True"}
+_TRUE = {"1", "true", "yes", "on"}
+
+
+class _RawCheckbox(forms.CheckboxInput):
+    """A checkbox that hands the submitted text to the field (Django's own turns any text but "false" into True)."""
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name)
 
 
 class _LenientBoolean(forms.BooleanField):
-    """`?foreign_only=1`, `true`, `yes`, `on` are true; absent, `0`, `false` are false."""
+    """`?foreign_only=1`, `true`, `yes`, `on` are true; absent, `0`, `false`, `no` are false."""
+
+    widget = _RawCheckbox
 
     def to_python(self, value: Any) -> bool:
         if isinstance(value, str):
-            return value.strip() in _TRUE
+            return value.strip().lower() in _TRUE
         return bool(value)
 
 
