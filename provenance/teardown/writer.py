@@ -459,6 +459,8 @@ def write_plan(
     if updates:
         Finding.objects.bulk_update(updates, _UPDATE_FIELDS, batch_size=500)
         _history_for_ids([obj.pk for obj in updates], "~", user, now)
+    if progress:
+        progress("history", done, plan.rows)
     for chunk in _chunks(touched, 500):
         _record_history(
             f"f.id > %s AND f.item_id IN ({', '.join(['%s'] * len(chunk))})",
