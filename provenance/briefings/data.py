@@ -13,7 +13,8 @@ import json
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import CharField, Count, Prefetch, QuerySet, Sum
+from django.db.models.functions import Cast
 
 from provenance.models import Finding, RecoveredItem, Source
 from provenance.models.items import TLP
@@ -21,6 +22,7 @@ from provenance.models.items import TLP
 from .params import BriefingParams
 
 CHUNK = 5000
+DIGEST_CHUNK = 20000
 
 
 def annex_limit() -> int:
@@ -230,20 +232,32 @@ def data_digest(*, data: BriefingData, findings_qs: QuerySet[Finding]) -> str:
     selection = {k: v for k, v in data.params.to_json().items() if k not in ("title", "note")}
     payload = {"selection": selection, "tlp": data.tlp, "tables": data.tables, "key_figures": data.key_figures}
     digest = hashlib.sha256(canonical_json(payload).encode())
-    digest.update(b"\nitems\n")
-    item_rows = data.selected_items.order_by("id").values_list("id", "updated_at")
-    for pk, updated_at in item_rows.iterator(chunk_size=CHUNK):
-        digest.update(f"{pk}:{updated_at.isoformat()}\n".encode())
-    sources = (
-        Source.objects.filter(items__in=data.selected_items).order_by("id").distinct().values_list("id", "updated_at")
-    )
-    digest.update(b"sources\n")
-    for pk, updated_at in sources.iterator(chunk_size=CHUNK):
-        digest.update(f"{pk}:{updated_at.isoformat()}\n".encode())
-    digest.update(b"findings\n")
-    for pk, updated_at in findings_qs.order_by("id").values_list("id", "updated_at").iterator(chunk_size=CHUNK):
-        digest.update(f"{pk}:{updated_at.isoformat()}\n".encode())
+    sources = Source.objects.filter(pk__in=data.selected_items.order_by().values("sources"))
+    for name, queryset in (("items", data.selected_items), ("sources", sources), ("findings", findings_qs)):
+        digest.update(f"\n{name}\n".encode())
+        _fingerprint(digest, queryset)
     return digest.hexdigest()
+
+
+def _fingerprint(digest, queryset: QuerySet) -> None:
+    """Feed `id:updated_at` of every row, in id order, into `digest`.
+
+    The timestamp is read as text in the database: building a million datetime objects would take most
+    of a briefing's time. The text differs between database engines, not between runs on one database.
+    """
+    rows = (
+        queryset.order_by("id")
+        .annotate(changed=Cast("updated_at", CharField()))
+        .values_list("id", "changed")
+        .iterator(chunk_size=DIGEST_CHUNK)
+    )
+    batch: list[str] = []
+    for pk, changed in rows:
+        batch.append(f"{pk}:{changed}\n")
+        if len(batch) >= DIGEST_CHUNK:
+            digest.update("".join(batch).encode())
+            batch.clear()
+    digest.update("".join(batch).encode())
 
 
 def canonical_json(value: Any) -> str:
