@@ -209,6 +209,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args()
 
+    load_before = os.getloadavg()
     setup = prepare(args.database_url)
     print(f"endpoints: {json.dumps(setup['urls'])} (item with {setup['item_findings']} findings)")
     server = start_gunicorn(args.database_url, args.port, args.workers)
@@ -220,6 +221,10 @@ def main() -> None:
         deleted = cleanup(setup["organisation_id"], setup["key_prefix"])
     table = report(results, args.seconds)
     print(f"{args.clients} clients, {args.seconds:.0f} s, gunicorn with {args.workers} workers, {args.database_url}")
+    print(
+        f"{os.cpu_count()} CPUs shared by gunicorn, PostgreSQL and the clients; load average before the run "
+        f"{load_before[0]:.1f}, after {os.getloadavg()[0]:.1f}"
+    )
     print(f"{'endpoint':<15} {'requests':>8} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>6}")
     for name, row in table.items():
         print(
