@@ -263,6 +263,7 @@ def test_weapon_alias_in_use_elsewhere_is_refused_with_a_message(admin_client):
 
 
 def _assert_constant_queries(client, url, add_rows, django_assert_num_queries, expected_rows):
+    client.get(url)  # warm per-process caches (content types) so both counts compare like with like
     with CaptureQueriesContext(connection) as one_row:
         response = client.get(url)
     assert response.status_code == 200
@@ -291,7 +292,7 @@ def test_item_changelist_counts_units_and_findings_in_constant_queries(admin_cli
 
 def test_weapon_model_changelist_counts_items_in_constant_queries(admin_client, django_assert_num_queries):
     url = reverse("admin:provenance_weaponmodel_changelist")
-    weapon = factories.WeaponModelFactory(designation="9M727")
+    weapon = factories.WeaponModelFactory(designation="ISKANDER-TEST")
     factories.RecoveredItemFactory.create_batch(3, weapon_model=weapon)
 
     def add_rows():
@@ -300,7 +301,7 @@ def test_weapon_model_changelist_counts_items_in_constant_queries(admin_client, 
 
     response = _assert_constant_queries(admin_client, url, add_rows, django_assert_num_queries, 20)
     counts = {w.designation: w.item_count for w in response.context["cl"].result_list}
-    assert counts["9M727"] == 3
+    assert counts["ISKANDER-TEST"] == 3
 
 
 def test_finding_changelist_in_constant_queries(admin_client, django_assert_num_queries):
@@ -313,6 +314,30 @@ def test_finding_changelist_in_constant_queries(admin_client, django_assert_num_
             factories.FindingFactory(manufacturer=maker, part=factories.PartFactory(manufacturer=maker))
 
     _assert_constant_queries(admin_client, url, add_rows, django_assert_num_queries, 20)
+
+
+def test_item_change_page_queries_do_not_grow_with_its_lines(admin_client, django_assert_num_queries):
+    item = factories.RecoveredItemFactory(reference="KYIV-LINES")
+
+    def add_line():
+        maker = factories.ManufacturerFactory()
+        part = factories.PartFactory(manufacturer=maker, category=factories.CategoryFactory())
+        factories.FindingFactory(item=item, part=part, manufacturer=maker, category=part.category)
+
+    add_line()
+    url = reverse("admin:provenance_recovereditem_change", args=[item.pk])
+    admin_client.get(url)  # warm per-process caches (content types) so both counts compare like with like
+    with CaptureQueriesContext(connection) as one_line:
+        assert admin_client.get(url).status_code == 200
+    for _ in range(19):
+        add_line()
+    with django_assert_num_queries(len(one_line)):
+        response = admin_client.get(url)
+    # Each line's autocompletes are still labelled with the selected part, maker and category.
+    text = page_text(response)
+    last = item.findings.order_by("line_no").last()
+    assert f'<option value="{last.part_id}" selected>{last.part}</option>' in text
+    assert f'<option value="{last.manufacturer_id}" selected>{last.manufacturer}</option>' in text
 
 
 # --- search and filters ----------------------------------------------------------------------------------
