@@ -415,7 +415,8 @@ def produced_after(
     plan = _Plan(by=by, attribution=attribution, foreign_only=foreign_only, as_of=as_of)
     qs = plan.restrict(_findings(filters, items))
     iso_year, iso_week, _ = after.isocalendar()
-    later = Q(produced_year__gt=iso_year) | Q(produced_year=iso_year, produced_week__gt=iso_week)
+    week_after = Q(produced_year__gt=iso_year) | Q(produced_year=iso_year, produced_week__gt=iso_week)
+    later = (Q(produced_week__isnull=False) & week_after) | Q(produced_week__isnull=True, produced_year__gt=after.year)
     cols = {
         **plan.columns(),
         "_d": Case(

@@ -365,3 +365,15 @@ def test_queries_do_not_grow_with_the_number_of_findings(django_assert_num_queri
     # 1 grouped query (period and key together)
     with django_assert_num_queries(1):
         shift(filters=ALL)
+
+
+def test_produced_after_at_a_year_boundary_uses_iso_weeks_and_calendar_years():
+    item = f.RecoveredItemFactory()
+    # 2022-01-01 is a Saturday in ISO week 52 of 2021; ISO week 1 of 2022 starts on 3 January.
+    f.FindingFactory(item=item, manufacturer=None, country="US", quantity=1, produced_year=2022, produced_week=1)
+    f.FindingFactory(item=item, manufacturer=None, country="US", quantity=2, produced_year=2021, produced_week=52)
+    f.FindingFactory(item=item, manufacturer=None, country="US", quantity=4, produced_year=2022, produced_week=None)
+    f.FindingFactory(item=item, manufacturer=None, country="US", quantity=8, produced_year=2023, produced_week=None)
+
+    result = produced_after(filters=ALL, after=dt.date(2022, 1, 1))
+    assert (result["dated"], result["produced_after"]) == (15, 9)
