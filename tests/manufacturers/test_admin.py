@@ -144,3 +144,43 @@ def test_list_filter_by_reviewed(admin_client):
     factories.ManufacturerFactory(name="Unchecked", reviewed=False)
     response = admin_client.get(reverse("admin:manufacturers_manufacturer_changelist"), {"reviewed__exact": "0"})
     assert [m.name for m in response.context["cl"].result_list] == ["Unchecked"]
+
+
+def test_manufacturer_owning_itself_shows_the_constraint_message(admin_client):
+    maker = factories.ManufacturerFactory(name="Analog Devices")
+    data = _manufacturer_post(
+        name="Analog Devices",
+        **{
+            "owners-TOTAL_FORMS": "1",
+            "owners-0-parent": str(maker.pk),
+            "owners-0-start_on": "2017-03-10",
+            "owners-0-end_on": "",
+            "owners-0-notes": "",
+        },
+    )
+    response = admin_client.post(reverse("admin:manufacturers_manufacturer_change", args=[maker.pk]), data)
+    assert response.status_code == 200
+    assert "A manufacturer cannot own itself." in response.content.decode()
+
+
+def test_designation_delisted_before_listing_shows_the_constraint_message(admin_client):
+    data = _manufacturer_post(
+        **{
+            "designations-TOTAL_FORMS": "1",
+            "designations-0-authority": "US-BIS-EL",
+            "designations-0-program": "Entity List",
+            "designations-0-listed_on": "2023-05-01",
+            "designations-0-delisted_on": "2022-01-01",
+            "designations-0-reference": "",
+            "designations-0-source_url": "",
+        }
+    )
+    response = admin_client.post(reverse("admin:manufacturers_manufacturer_add"), data)
+    assert response.status_code == 200
+    assert "The delisting date must not be before the listing date." in response.content.decode()
+
+
+def test_unknown_hq_country_is_refused_with_a_message(admin_client):
+    response = admin_client.post(reverse("admin:manufacturers_manufacturer_add"), _manufacturer_post(country="XX"))
+    assert response.status_code == 200
+    assert "Select a valid choice. XX is not one of the available choices." in response.content.decode()

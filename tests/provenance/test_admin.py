@@ -427,3 +427,17 @@ def test_demo_2025_sample_shows_100_units_35_of_them_us(admin_client):
     listing = admin_client.get(reverse("admin:provenance_recovereditem_changelist"), {"q": "UA-2025-9M727"})
     [row] = listing.context["cl"].result_list
     assert row.unit_count == 100
+
+
+def test_strike_with_more_intercepted_than_launched_shows_the_constraint_message(admin_client):
+    data = {
+        "occurred_on": "2025-09-07",
+        "place": "Kyiv",
+        "description": "",
+        "launched_summary": "605 drones and 13 missiles",
+        "launched_count": "618",
+        "intercepted_count": "700",
+    }
+    response = admin_client.post(reverse("admin:provenance_strike_add"), data)
+    assert response.status_code == 200
+    assert "More intercepted than launched." in page_text(response)
