@@ -25,6 +25,7 @@ TEMPLATE = "provenance/briefing/report.html"
 CHART_ROWS = 12
 SHIFT_ROWS = 12
 TOP_MANUFACTURERS = 15
+COUNTRY_ROWS = 20
 SHIFT_PERIODS = 6
 
 TLP_MEANING = {
@@ -115,6 +116,34 @@ def _top_makers(rows: list[dict]) -> list[dict]:
     return known + [r for r in rows if r["key"] is None]
 
 
+def _weapon_list(weapons: list[dict]) -> str:
+    """ "9M727 Iskander-K" for one or a few models; designations only when there are many."""
+    if len(weapons) > 4:
+        return f"{len(weapons)} models: " + ", ".join(w["weapon_model__designation"] for w in weapons)
+    labels = []
+    for w in weapons:
+        designation, name = w["weapon_model__designation"], w["weapon_model__name"] or ""
+        labels.append(name if name.startswith(designation) else f"{designation} {name}".strip())
+    return ", ".join(labels)
+
+
+def _fold(rows: list[dict], limit: int, label: str) -> list[dict]:
+    """The first `limit` known rows, one row summing the rest (labelled `label`), then the unknown row."""
+    known = [r for r in rows if r["key"] is not None]
+    unknown = [r for r in rows if r["key"] is None]
+    if len(known) <= limit:
+        return known + unknown
+    rest = known[limit:]
+    other = {
+        "key": "",
+        "label": f"{label} ({len(rest)})",
+        "count": sum(r["count"] for r in rest),
+        "share": sum(r["count"] for r in rest) / (sum(r["count"] for r in rows) or 1),
+        "other": True,
+    }
+    return [*known[:limit], other, *unknown]
+
+
 def _more(rows: list[dict]) -> int:
     return max(0, sum(1 for r in rows if r["key"] is not None) - TOP_MANUFACTURERS)
 
@@ -172,15 +201,7 @@ def briefing_context(
     after = tables["produced_after"]
     figures = data.key_figures
     title = params.title or default_title(data)
-    weapons = ", ".join(
-        w["weapon_model__designation"]
-        + (
-            f" ({w['weapon_model__name']})"
-            if w["weapon_model__name"] and w["weapon_model__name"] != w["weapon_model__designation"]
-            else ""
-        )
-        for w in data.weapons
-    )
+    weapons = _weapon_list(data.weapons)
     scope = [
         ("Weapon models", weapons or "none in the selection"),
         ("Recovered items", fmt_int(data.items_total)),
@@ -241,7 +262,7 @@ def briefing_context(
             "note": f"of {fmt_int(figures['dated'])} dated",
         },
     ]
-    country_rows = _bar_rows(country["rows"], total)
+    country_rows = _bar_rows(_fold(country["rows"], COUNTRY_ROWS, "other countries"), total)
     top_country = next((r for r in country["rows"] if r["key"] is not None), None)
     items = [
         {

@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from provenance.briefings.data import briefing_data
 from provenance.briefings.params import BriefingParams
-from provenance.briefings.render import render_csv, render_html, render_pdf
+from provenance.briefings.render import briefing_context, render_csv, render_html, render_pdf
 from provenance.models import BriefingReport
 from provenance.services.briefings import briefing_request
 from tests import factories as f
@@ -215,3 +215,18 @@ def test_a_failed_render_is_recorded(world, monkeypatch):
     assert report.state == BriefingReport.State.FAILED
     assert "no fonts today" in report.error
     assert report.finished_at is not None
+
+
+def test_long_country_table_folds_the_tail_into_one_row(db):
+    weapon = f.WeaponModelFactory(designation="Geran-2", origin_country="RU")
+    item = f.RecoveredItemFactory(reference="G2-1", weapon_model=weapon)
+    codes = ["US", "CN", "JP", "DE", "CH", "GB", "FR", "NL", "KR", "TW", "SE", "IT", "ES", "PL", "CZ", "AT"]
+    codes += ["BE", "DK", "FI", "IE", "NO", "PT", "HU"]
+    for n, code in enumerate(codes):
+        f.FindingFactory(item=item, manufacturer=None, country=code, quantity=50 - n)
+    data = briefing_data(params=BriefingParams(weapon="Geran-2"))
+    context = briefing_context(data, charts=False)
+    labels = [row["label"] for row in context["country_rows"]]
+    assert len(labels) == 21 and labels[-1] == "other countries (3)"
+    assert context["country_rows"][-1]["count"] == (50 - 20) + (50 - 21) + (50 - 22)
+    assert sum(row["count"] for row in context["country_rows"]) == data.key_figures["total"]
