@@ -44,6 +44,7 @@ class TeardownTable:
     _closers: list = field(default_factory=list)
 
     def close(self) -> None:
+        """Release what the reader holds (the workbook); the caller's file stays open."""
         for closer in self._closers:
             closer()
 

@@ -42,10 +42,12 @@ class ImportResult:
 
     @property
     def ok(self) -> bool:
+        """True when the file was valid (and, unless a dry run, imported)."""
         return not self.errors
 
     @property
     def bad_rows(self) -> list[int]:
+        """The spreadsheet rows that have at least one error."""
         return sorted({error.row for error in self.errors if error.row is not None})
 
     def summary(self) -> str:

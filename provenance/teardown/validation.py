@@ -115,6 +115,7 @@ class Plan:
             yield from batch
 
     def close(self) -> None:
+        """Remove the spooled rows."""
         if self.spool is not None:
             self.spool.close()
 
