@@ -67,3 +67,12 @@ def test_weapon_model_and_recovered_item_pages_link_to_the_page(admin_client, sa
     item_page = admin_client.get(reverse("admin:provenance_recovereditem_change", args=[old.pk]))
     assert f'href="{URL}?item=OLD"' in item_page.content.decode()
     assert f'href="{URL}"' in admin_client.get(reverse("admin:provenance_recovereditem_changelist")).content.decode()
+
+
+def test_page_costs_a_fixed_number_of_queries(admin_client, sample, django_assert_num_queries):
+    # 1 session, 1 user, 1 weapon check (form), 1 breakdown, 1 shift, 1 produced-after
+    with django_assert_num_queries(6):
+        admin_client.get(URL, {"weapon": "9M727"})
+    f.FindingFactory(item=sample[2], manufacturer=None, country="CN", quantity=3)
+    with django_assert_num_queries(6):
+        admin_client.get(URL, {"weapon": "9M727"})
