@@ -338,7 +338,8 @@ def shift(
     """Year-over-year shift: counts and shares per period, and the change in share (pp) from the period before.
 
     Lines whose period is unknown (item without that date, part without a date code) are not in any period;
-    their count is reported as `undated`.
+    their count is reported as `undated`. Rows are sorted by their count in the latest period, then by their
+    count over all periods, then by key.
     """
     _check_unit(unit)
     if period not in PERIODS:
