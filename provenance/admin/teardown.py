@@ -21,6 +21,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from provenance.services.teardown import teardown_export, teardown_import
 
@@ -103,10 +104,31 @@ def _discard(entry: dict) -> None:
     Path(entry["path"]).unlink(missing_ok=True)
 
 
+_FORM_OVERHEAD = 1_048_576  # multipart boundaries and the other fields
+
+
+@csrf_exempt  # the CSRF check reads the body; it runs below, after the size check
 def teardown_import_view(request: HttpRequest) -> HttpResponse:
-    """Upload -> preview (dry run) -> confirm (import); the same service underneath."""
+    """Refuse an oversized upload from its Content-Length, before a byte of it is read or stored."""
     if not (request.user.has_perm("provenance.add_recovereditem") and request.user.has_perm("provenance.add_finding")):
         raise PermissionDenied
+    limit = settings.TEARDOWN_MAX_BYTES
+    length = int(request.META.get("CONTENT_LENGTH") or 0)
+    if request.method == "POST" and length > limit + _FORM_OVERHEAD:
+        context = {
+            **admin.site.each_context(request),
+            "title": _("Import teardown list"),
+            "form": TeardownUploadForm(),
+            "too_large": _("The upload is %(size).1f MB, over the limit of %(limit).1f MB (TEARDOWN_MAX_BYTES).")
+            % {"size": length / 1_048_576, "limit": limit / 1_048_576},
+        }
+        return TemplateResponse(request, "admin/provenance/teardown/import.html", context, status=413)
+    return _teardown_import_steps(request)
+
+
+@csrf_protect
+def _teardown_import_steps(request: HttpRequest) -> HttpResponse:
+    """Upload -> preview (dry run) -> confirm (import); the same service underneath."""
     context = {**admin.site.each_context(request), "title": _("Import teardown list")}
     changelist = reverse("admin:provenance_recovereditem_changelist")
     if request.method == "POST" and request.POST.get("token"):

@@ -155,3 +155,25 @@ def test_xlsx_upload_previews(admin_client, world):
     response = upload(admin_client, stream.getvalue(), name="list.xlsx")
 
     assert response.context["result"].items == [("A", "created")]
+
+
+def test_an_oversized_upload_is_refused_before_it_is_read(admin_client, world, settings, upload_dir):
+    settings.TEARDOWN_MAX_BYTES = 1024
+
+    response = upload(admin_client, b"x" * 1_200_000)
+
+    assert response.status_code == 413
+    assert b"over the limit of 0.0 MB (TEARDOWN_MAX_BYTES)" in response.content
+    assert not upload_dir.exists() or list(upload_dir.iterdir()) == []
+
+
+def test_the_upload_still_needs_a_csrf_token(world, staff_user):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(staff_user)
+
+    response = upload(client, EXAMPLE)
+
+    assert response.status_code == 403
+    assert RecoveredItem.objects.count() == 0
