@@ -44,7 +44,7 @@ SQL_TABLES = [
     "THEN 2 WHEN f.produced_year IS NOT NULL THEN 1 ELSE 0 END, SUM(f.quantity) FROM provenance_finding f {join} "
     "WHERE {where} GROUP BY 1, 2",
 ]
-SQL_DIGEST = "SELECT f.id, f.updated_at FROM provenance_finding f {join} WHERE {where} ORDER BY f.id"
+SQL_DIGEST = "SELECT f.id, f.updated_at::text FROM provenance_finding f {join} WHERE {where} ORDER BY f.id"
 JOIN = "JOIN provenance_recovereditem i ON i.id = f.item_id JOIN provenance_weaponmodel w ON w.id = i.weapon_model_id"
 
 
