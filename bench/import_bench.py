@@ -99,9 +99,9 @@ def main() -> None:
             events.append((phase, time.perf_counter()))
 
         rss_before = _rss_mb()
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         result = teardown_import(file=path, filename=path.name, progress=progress)
-        elapsed = time.perf_counter() - start
+        elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu_start
         rss_after = _rss_mb()
         if not result.ok:
             raise SystemExit(f"import failed: {result.errors[:5]}")
@@ -112,7 +112,8 @@ def main() -> None:
         print(
             f"import: {elapsed:.2f} s = {args.rows / elapsed:,.0f} rows/s; of which reading and validating "
             f"{validated:.2f} s, comparing and writing {history - start - validated:.2f} s, finding history rows "
-            f"{written - history:.2f} s, commit (deferred foreign-key checks) {start + elapsed - written:.2f} s"
+            f"{written - history:.2f} s, commit (deferred foreign-key checks) {start + elapsed - written:.2f} s; "
+            f"CPU time of this Python process {cpu:.2f} s (the rest is PostgreSQL)"
         )
 
         start = time.perf_counter()
@@ -140,7 +141,10 @@ def main() -> None:
                 copied = cursor.fetchone()[0]
             transaction.set_rollback(True)
         print(f"raw COPY of the same {copied:,} rows: {copy_s:.2f} s = {copied / copy_s:,.0f} rows/s")
-        print(f"ratio import / COPY: {elapsed / copy_s:.2f}x")
+        print(
+            f"ratio import / COPY: {elapsed / copy_s:.2f}x "
+            f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)"
+        )
 
         # Memory: a traced import into emptied tables, rolled back.
         with transaction.atomic():
