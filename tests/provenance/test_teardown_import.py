@@ -4,6 +4,8 @@ import datetime as dt
 import io
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from components.models import Category, Part
 from manufacturers.models import Manufacturer
@@ -278,3 +280,35 @@ def test_formula_like_cells_are_stored_as_the_text_they_are(world):
         ('=HYPERLINK("x")', "@SUM(A1)"),
         ("-40C", "+1"),
     ]
+
+
+def test_evidence_of_a_deleted_line_moves_to_its_item(world):
+    from django.core.files.base import ContentFile
+
+    from provenance.models import EvidenceFile
+
+    run(EXAMPLE)
+    second = Finding.objects.get(line_no=2)
+    photo = EvidenceFile.objects.create(finding=second, file=ContentFile(b"jpeg", name="line2.jpg"), sha256="0" * 64)
+
+    run(EXAMPLE.rsplit("KYIV", 1)[0])
+
+    photo.refresh_from_db()
+    assert (photo.finding, photo.item.reference) == (None, "KYIV-2025-09-07-CAB")
+
+
+@given(st.lists(st.one_of(st.integers(-5, 500).map(str), st.sampled_from(["", "x", "1.5", "٣"])), min_size=1))
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_every_bad_quantity_is_reported_and_any_one_blocks_the_import(world, quantities):
+    Finding.objects.all().delete()
+    RecoveredItem.objects.all().delete()
+    text = "item_ref,weapon,manufacturer_country,quantity\n" + "".join(f"A,9M727,RU,{q}\n" for q in quantities)
+    bad_rows = [
+        row for row, q in enumerate(quantities, start=2) if q and not (q.isascii() and q.isdigit() and int(q) > 0)
+    ]
+
+    result = run(text)
+
+    assert [e.row for e in result.errors] == bad_rows
+    assert all(e.column == "quantity" for e in result.errors)
+    assert Finding.objects.count() == (0 if bad_rows else len(quantities))
