@@ -13,7 +13,7 @@ import json
 from typing import Any
 
 from django.conf import settings
-from django.db.models import CharField, Count, Prefetch, QuerySet, Sum
+from django.db.models import CharField, Count, F, Prefetch, QuerySet, Sum
 from django.db.models.functions import Cast
 
 from provenance.models import Finding, RecoveredItem, Source
@@ -163,7 +163,7 @@ def list_items(*, items_qs: QuerySet[RecoveredItem], limit: int | None) -> list[
         recovered_items_with_counts(items_qs)
         .select_related("strike")
         .prefetch_related(Prefetch("sources", queryset=Source.objects.order_by("published_on", "title")))
-        .order_by("-recovered_on", "reference")
+        .order_by(F("recovered_on").desc(nulls_last=True), "reference")
     )
     if limit is not None:
         queryset = queryset[:limit]

@@ -320,7 +320,8 @@ def briefing_context(
         "shift_undated": fmt_int(shift.get("undated", 0)),
         "shift_totals": [fmt_int(p["total"]) for p in shift["periods"]][-SHIFT_PERIODS:],
         "chpl_rows": [
-            {**r, "note": CHPL_NOTE.get(r["key"] or "", "")} for r in _bar_rows(tables["chpl"]["rows"], total)
+            {**r, "note": CHPL_NOTE.get(r["key"] or "", "")}
+            for r in _bar_rows(_fold(tables["chpl"]["rows"], 10, "other tiers"), total)
         ],
         "after": after,
         "after_date": fmt_date(params.produced_after),
@@ -336,6 +337,12 @@ def briefing_context(
             if r["dated"]
         ][:CHART_ROWS],
         "after_share": fmt_share(after["share_after"]),
+        "after_dated": fmt_int(after["dated"]),
+        "after_undated": fmt_int(after["undated"]),
+        "after_count": fmt_int(after["produced_after"]),
+        "items_total_text": fmt_int(data.items_total),
+        "annex_total_text": fmt_int(data.annex_total),
+        "annex_hidden_text": fmt_int(max(0, data.annex_total - len(data.annex))),
         "items": items,
         "items_total": data.items_total,
         "items_hidden": max(0, data.items_total - len(items)),
