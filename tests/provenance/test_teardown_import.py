@@ -312,3 +312,20 @@ def test_every_bad_quantity_is_reported_and_any_one_blocks_the_import(world, qua
     assert [e.row for e in result.errors] == bad_rows
     assert all(e.column == "quantity" for e in result.errors)
     assert Finding.objects.count() == (0 if bad_rows else len(quantities))
+
+
+def test_an_item_column_left_out_of_the_file_keeps_the_stored_value(world):
+    run(EXAMPLE)
+    without_place = (
+        "item_ref,weapon,part_number,manufacturer,manufacturer_country,category,quantity,date_code,module\n"
+        + (
+            "KYIV-2025-09-07-CAB,9M727,TMS320F28335,Texas Instruments,US,microcontroller,1,2235,flight computer\n"
+            "KYIV-2025-09-07-CAB,9M727,,,RU,,57,,\n"
+        )
+    )
+
+    result = run(without_place)
+
+    assert result.items == [("KYIV-2025-09-07-CAB", "unchanged")]
+    item = RecoveredItem.objects.get()
+    assert (item.place, item.recovered_on) == ("Kyiv, Cabinet of Ministers", dt.date(2025, 9, 7))
