@@ -270,14 +270,13 @@ class RecoveredYearFilter(admin.SimpleListFilter):
 class RecoveredItemAdmin(SimpleHistoryAdmin):
     list_display = [
         "reference",
-        "weapon_model",
+        "weapon",
         "recovered_on",
         "place",
         "status",
         "tlp",
         "finding_count",
         "unit_count",
-        "owner",
     ]
     list_filter = ["weapon_model", FindingCountryFilter, "status", "tlp", RecoveredYearFilter]
     actions = [briefing_for_items, *TEARDOWN_EXPORT_ACTIONS]
@@ -328,6 +327,10 @@ class RecoveredItemAdmin(SimpleHistoryAdmin):
         initial = super().get_changeform_initial_data(request)
         initial.setdefault("owner", organisation_internal().pk)
         return initial
+
+    @admin.display(description=_("weapon"), ordering="weapon_model__designation")
+    def weapon(self, obj: RecoveredItem) -> str:
+        return obj.weapon_model.designation
 
     @admin.display(description=_("findings"), ordering="finding_count")
     def finding_count(self, obj: RecoveredItem) -> int:

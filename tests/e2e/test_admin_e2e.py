@@ -91,6 +91,13 @@ def test_analyst_enters_a_teardown_and_sees_the_summary(live_server, browser_pag
     assert summary.inner_text().strip() == "RU 3 · US 2, 5 units"
     page.screenshot(path=str(SCREENSHOT), full_page=True)
 
+    # The list shows the item with its line and unit counts.
+    page.goto(f"{live_server.url}/admin/provenance/recovereditem/")
+    row = page.locator("#result_list tbody tr", has_text="KYIV-E2E-1")
+    assert row.locator("td.field-finding_count").inner_text() == "2"
+    assert row.locator("td.field-unit_count").inner_text() == "5"
+    page.screenshot(path=str(SCREENSHOT.with_name(SCREENSHOT.stem + "-list.png")))
+
     item = RecoveredItem.objects.get(reference="KYIV-E2E-1")
     assert sorted((f.country.code, f.quantity) for f in item.findings.all()) == [("RU", 3), ("US", 2)]
     assert item.owner.name == "Internal"
