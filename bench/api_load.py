@@ -214,7 +214,9 @@ def main() -> None:
     print(f"endpoints: {json.dumps(setup['urls'])} (item with {setup['item_findings']} findings)")
     server = start_gunicorn(args.database_url, args.port, args.workers)
     try:
+        client_cpu = time.process_time()
         results = run(args.port, setup["key"], setup["urls"], args.clients, args.seconds)
+        client_cpu = time.process_time() - client_cpu
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -223,7 +225,8 @@ def main() -> None:
     print(f"{args.clients} clients, {args.seconds:.0f} s, gunicorn with {args.workers} workers, {args.database_url}")
     print(
         f"{os.cpu_count()} CPUs shared by gunicorn, PostgreSQL and the clients; load average before the run "
-        f"{load_before[0]:.1f}, after {os.getloadavg()[0]:.1f}"
+        f"{load_before[0]:.1f}, after {os.getloadavg()[0]:.1f}; the clients themselves used {client_cpu:.1f} CPU-s "
+        f"(warm-up included) of the {(args.seconds + 5) * (os.cpu_count() or 1):.0f} available"
     )
     print(f"{'endpoint':<15} {'requests':>8} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>6}")
     for name, row in table.items():
