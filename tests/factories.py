@@ -124,7 +124,7 @@ class WeaponModelFactory(factory.django.DjangoModelFactory):
         model = WeaponModel
         django_get_or_create = ("designation",)
 
-    designation = factory.Sequence(lambda n: f"9M{700 + n}")
+    designation = factory.Sequence(lambda n: f"TEST-W{n}")
     name = factory.LazyAttribute(lambda o: f"{o.designation} missile")
     family = "Iskander"
     kind = WeaponModel.Kind.CRUISE_MISSILE
