@@ -32,7 +32,7 @@ def annex_limit() -> int:
 
 def items_limit() -> int:
     """How many recovered items the HTML/PDF lists (setting BRIEFING_ITEMS_LIMIT); the CSV lists all."""
-    return int(getattr(settings, "BRIEFING_ITEMS_LIMIT", 100))
+    return int(getattr(settings, "BRIEFING_ITEMS_LIMIT", 50))
 
 
 @dataclasses.dataclass
