@@ -152,7 +152,25 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"DatePrecisionEnum": "provenance.models.items.DatePrecision"},
 }
 
-COUNTRIES_OVERRIDE = {"SU": "Soviet Union"}
+# Short English names, as briefings and the interfaces spec use them ("United States", not the ISO long form).
+COUNTRIES_OVERRIDE = {
+    "SU": "Soviet Union",
+    "US": "United States",
+    "GB": "United Kingdom",
+    "RU": "Russia",
+    "KR": "South Korea",
+    "KP": "North Korea",
+    "IR": "Iran",
+    "TW": "Taiwan",
+    "NL": "Netherlands",
+    "VN": "Vietnam",
+    "MD": "Moldova",
+    "SY": "Syria",
+    "LA": "Laos",
+    "BO": "Bolivia",
+    "VE": "Venezuela",
+    "TZ": "Tanzania",
+}
 COUNTRIES_FIRST = []
 
 SIMPLE_HISTORY_REVERT_DISABLED = False

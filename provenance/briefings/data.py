@@ -58,24 +58,14 @@ def selected_items(*, params: BriefingParams, organisation=None) -> QuerySet[Rec
     The filters mean what they mean to the analytics selectors (weapon by designation or alias, family,
     item reference, recovery dates), so the items listed are exactly the items counted.
     """
-    from provenance.selectors.analytics import weapon_models_matching
+    from provenance.selectors.analytics import items_matching
 
+    visible = None
     if organisation is not None:
         from provenance.selectors.visibility import items_visible_to
 
-        queryset = items_visible_to(organisation=organisation)
-    else:
-        queryset = RecoveredItem.objects.all()
-    if params.weapon:
-        queryset = queryset.filter(weapon_model__in=weapon_models_matching(params.weapon).values("pk"))
-    if params.family:
-        queryset = queryset.filter(weapon_model__family__iexact=params.family.strip())
-    if params.item:
-        queryset = queryset.filter(reference=params.item.strip())
-    if params.date_from:
-        queryset = queryset.filter(recovered_on__gte=params.date_from)
-    if params.date_to:
-        queryset = queryset.filter(recovered_on__lte=params.date_to)
+        visible = items_visible_to(organisation=organisation)
+    queryset = items_matching(filters=params.filters(), items=visible)
     if params.items:
         queryset = queryset.filter(reference__in=params.items)
     return queryset

@@ -50,6 +50,7 @@ __all__ = [
     "AnalyticsFilters",
     "breakdown",
     "counting_rule",
+    "items_matching",
     "produced_after",
     "shift",
     "ultimate_parents",
@@ -85,6 +86,17 @@ class AnalyticsFilters:
         }
         return {key: str(value) for key, value in pairs.items() if value not in (None, "")}
 
+    def item_q(self, prefix: str = "") -> Q:
+        """The filters as a condition on recovered items (`prefix="item__"` to apply it to findings)."""
+        conditions = {
+            "weapon_model__in": weapon_models_matching(self.weapon).values("pk") if self.weapon else None,
+            "weapon_model__family__iexact": self.family.strip() if self.family else None,
+            "reference": self.item.strip() if self.item else None,
+            "recovered_on__gte": self.date_from,
+            "recovered_on__lte": self.date_to,
+        }
+        return Q(**{f"{prefix}{lookup}": value for lookup, value in conditions.items() if value is not None})
+
 
 def weapon_models_matching(text: str) -> QuerySet[WeaponModel]:
     """Weapon models whose designation (case-insensitive) or one of whose aliases is `text`."""
@@ -93,20 +105,18 @@ def weapon_models_matching(text: str) -> QuerySet[WeaponModel]:
 
 
 def _findings(filters: AnalyticsFilters, items: QuerySet[RecoveredItem] | None) -> QuerySet[Finding]:
-    qs = Finding.objects.all()
-    if filters.weapon:
-        qs = qs.filter(item__weapon_model__in=weapon_models_matching(filters.weapon).values("pk"))
-    if filters.family:
-        qs = qs.filter(item__weapon_model__family__iexact=filters.family.strip())
-    if filters.item:
-        qs = qs.filter(item__reference=filters.item.strip())
-    if filters.date_from:
-        qs = qs.filter(item__recovered_on__gte=filters.date_from)
-    if filters.date_to:
-        qs = qs.filter(item__recovered_on__lte=filters.date_to)
+    qs = Finding.objects.filter(filters.item_q(prefix="item__"))
     if items is not None:
         qs = qs.filter(item__in=items.order_by().values("pk"))
     return qs.order_by()
+
+
+def items_matching(
+    *, filters: AnalyticsFilters, items: QuerySet[RecoveredItem] | None = None
+) -> QuerySet[RecoveredItem]:
+    """The recovered items an analysis with `filters` covers (within `items` when given)."""
+    base = RecoveredItem.objects.all() if items is None else items
+    return base.filter(filters.item_q())
 
 
 def ultimate_parents(as_of: dt.date) -> dict[int, int]:

@@ -58,6 +58,8 @@ def test_result_is_always_a_valid_code_or_none(text):
 
 
 def test_names_for_display():
-    assert country_name("US") == "United States of America" or country_name("US") == "United States"
+    assert country_name("US") == "United States"
+    assert country_name("GB") == "United Kingdom"
+    assert country_name("TW") == "Taiwan"
     assert country_name("SU") == "Soviet Union"
     assert country_name(None) == "unknown"

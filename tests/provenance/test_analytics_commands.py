@@ -53,6 +53,7 @@ def test_breakdown_by_weapon_alias_and_date_range_on_the_demo_data(demo):
     result = json.loads(run("breakdown", "--weapon", weapon, "--from", day, "--to", day, "--format", "json"))
     assert result["total"] == 100
     assert result["rows"][0] == {"key": "RU", "label": "Russia", "count": 57, "share": 0.57}
+    assert result["rows"][1] == {"key": "US", "label": "United States", "count": 35, "share": 0.35}
     foreign = json.loads(
         run("breakdown", "--weapon", "9M727", "--from", day, "--to", day, "--foreign-only", "--format", "json")
     )

@@ -149,7 +149,7 @@ def test_csv_is_formula_safe_and_complete(world):
     annex_start = next(i for i, row in enumerate(rows) if row and row[0] == "Annex: every finding")
     annex = [row for row in rows[annex_start + 2 :] if row]
     assert len(annex) == 5
-    assert ["US", "United States of America", "4", "0.3636"] in rows
+    assert ["US", "United States", "4", "0.3636"] in rows
 
 
 def _is_number(text):
@@ -181,7 +181,7 @@ def test_pdf_shows_the_tlp_label_on_every_page_and_the_counts(world):
         assert f"Page {number} of {len(texts)}" in text
     whole = "\n".join(texts)
     assert "11 component units in 2 recovered items" in whole
-    assert "United States of America" in whole and "36.4%" in whole  # US 4 of 11
+    assert "United States" in whole and "36.4%" in whole  # US 4 of 11
     assert "UA-2025-ISK" in whole and "Kh-101" not in whole
 
 

@@ -43,7 +43,7 @@ def test_command_writes_a_pdf(world, tmp_path):
 def test_command_writes_csv_and_html(world, tmp_path):
     call_command("briefing", "--weapon", "9M727", "--foreign-only", "--format", "csv", "-o", str(tmp_path / "b.csv"))
     text = (tmp_path / "b.csv").read_text(encoding="utf-8-sig")
-    assert "US,United States of America,35,1.0" in text  # foreign only: the 57 Russian parts are left out
+    assert "US,United States,35,1.0" in text  # foreign only: the 57 Russian parts are left out
     call_command(
         "briefing",
         "--item",
