@@ -13,6 +13,7 @@ import tempfile
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -179,68 +180,25 @@ class _Resolver:
                 "pk", "manufacturer_id", "part_number_key", "category_id"
             ).iterator(chunk_size=5000)
         }
-        self.countries: dict[str, str | None] = {}
-        self.keys: dict[str, str] = {}
-        self.part_keys: dict[str, str] = {}
-        self.date_codes: dict[str, tuple] = {}
-        self.origins: dict[str, str] = {}
-        self.dates: dict[str, tuple | None] = {}
-        self.urls: dict[str, bool] = {}
-        self._url_validator = URLValidator(schemes=["http", "https"])
+        # Per-import caches of the pure per-cell parsers: a long list repeats the same few values.
+        self.key = cache(name_key)
+        self.part_key = cache(part_number_key)
+        self.country = cache(country_code)
+        self.date_code = cache(lambda text: tuple(parse_date_code(text)))
+        self.origin = cache(origin_country)
+        self.date = cache(parse_partial_date)
+        self.url_ok = cache(_url_valid)
 
-    def key(self, text: str) -> str:
-        try:
-            return self.keys[text]
-        except KeyError:
-            key = self.keys[text] = name_key(text)
-            return key
 
-    def part_key(self, text: str) -> str:
-        try:
-            return self.part_keys[text]
-        except KeyError:
-            key = self.part_keys[text] = part_number_key(text)
-            return key
+_URL_VALIDATOR = URLValidator(schemes=["http", "https"])
 
-    def country(self, text: str) -> str | None:
-        try:
-            return self.countries[text]
-        except KeyError:
-            code = self.countries[text] = country_code(text)
-            return code
 
-    def date_code(self, text: str) -> tuple:
-        try:
-            return self.date_codes[text]
-        except KeyError:
-            parsed = self.date_codes[text] = tuple(parse_date_code(text))
-            return parsed
-
-    def origin(self, text: str) -> str:
-        try:
-            return self.origins[text]
-        except KeyError:
-            code = self.origins[text] = origin_country(text)
-            return code
-
-    def date(self, text: str):
-        try:
-            return self.dates[text]
-        except KeyError:
-            parsed = self.dates[text] = parse_partial_date(text)
-            return parsed
-
-    def url_ok(self, text: str) -> bool:
-        try:
-            return self.urls[text]
-        except KeyError:
-            try:
-                self._url_validator(text)
-                ok = True
-            except ValidationError:
-                ok = False
-            self.urls[text] = ok
-            return ok
+def _url_valid(text: str) -> bool:
+    try:
+        _URL_VALIDATOR(text)
+    except ValidationError:
+        return False
+    return True
 
 
 def _header(table: TeardownTable, plan: Plan) -> list[str | None] | None:
