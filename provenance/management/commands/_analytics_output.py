@@ -19,18 +19,23 @@ FORMATS = ("table", "json", "csv")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def add_filter_arguments(parser: CommandParser) -> None:
-    """The filters and counting options common to `breakdown`, `shift` and `produced_after`."""
+def add_selection_arguments(parser: CommandParser) -> None:
+    """The filters and counting rules shared by every analytics command and `briefing`."""
     parser.add_argument("--weapon", help="weapon model designation or alias (e.g. 9M727, Iskander-K)")
     parser.add_argument("--family", help="all weapon models of a family (e.g. Iskander)")
     parser.add_argument("--item", help="one recovered item, by reference")
     parser.add_argument("--from", dest="from", metavar="DATE", help="recovered on or after (YYYY-MM-DD)")
     parser.add_argument("--to", dest="to", metavar="DATE", help="recovered on or before (YYYY-MM-DD)")
-    parser.add_argument("--by", choices=DIMENSIONS, default="country")
     parser.add_argument("--attribution", choices=ATTRIBUTIONS, default="hq")
     parser.add_argument("--unit", choices=UNITS, default="units")
     parser.add_argument("--foreign-only", dest="foreign_only", action="store_true")
     parser.add_argument("--as-of", dest="as_of", metavar="DATE", help="ownership reference date (default today)")
+
+
+def add_filter_arguments(parser: CommandParser) -> None:
+    """The options common to `breakdown`, `shift` and `produced_after`: the selection, `--by`, `--format`."""
+    add_selection_arguments(parser)
+    parser.add_argument("--by", choices=DIMENSIONS, default="country")
     parser.add_argument("--format", choices=FORMATS, default="table")
 
 

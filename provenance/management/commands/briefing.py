@@ -15,8 +15,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from provenance.briefings.params import params_from_query
+from provenance.management.commands._analytics_output import add_selection_arguments
 from provenance.models import BriefingReport
-from provenance.selectors.analytics import ATTRIBUTIONS, PERIODS, UNITS
+from provenance.selectors.analytics import PERIODS
 from provenance.services.briefings import FORMATS, briefing_render
 
 
@@ -24,15 +25,7 @@ class Command(BaseCommand):
     help = "A sanctions briefing (HTML, PDF or CSV) for a weapon, family, item or date range."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--weapon", help="weapon model designation or alias (e.g. 9M727, Iskander-K)")
-        parser.add_argument("--family", help="all weapon models of a family (e.g. Iskander)")
-        parser.add_argument("--item", help="one recovered item, by reference")
-        parser.add_argument("--from", dest="from", metavar="DATE", help="recovered on or after (YYYY-MM-DD)")
-        parser.add_argument("--to", dest="to", metavar="DATE", help="recovered on or before (YYYY-MM-DD)")
-        parser.add_argument("--attribution", choices=ATTRIBUTIONS, default="hq")
-        parser.add_argument("--unit", choices=UNITS, default="units")
-        parser.add_argument("--foreign-only", dest="foreign_only", action="store_true")
-        parser.add_argument("--as-of", dest="as_of", metavar="DATE", help="ownership reference date (default today)")
+        add_selection_arguments(parser)
         parser.add_argument("--period", choices=PERIODS, default="recovered", help="periods of the shift table")
         parser.add_argument(
             "--produced-after", dest="produced_after", metavar="DATE", help="restrictions date (default 2022-02-24)"
