@@ -1,6 +1,10 @@
 """Partner serializers: every field listed explicitly; internal fields (analyst notes, custody, exact site,
 people, evidence file paths, who else an item is shared with) are never serialised."""
 
+from functools import lru_cache
+
+from django.db.models import QuerySet
+from django.db.models.manager import BaseManager
 from rest_framework import serializers
 
 from components.models import Part
@@ -72,6 +76,126 @@ class ItemRefSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@lru_cache(maxsize=1024)
+def _country_str(model: type, field: str, code: str | None) -> str:
+    """How `model.field` (a CountryField) renders the stored `code`: what `str(instance.field)` gives."""
+    return str(getattr(model(**{field: code}), field))
+
+
+# The values a teardown line needs, in the order `finding_lines` unpacks them.
+FINDING_LINE_COLUMNS = (
+    "id",
+    "line_no",
+    "part_id",
+    "part__part_number",
+    "manufacturer_id",
+    "manufacturer__name",
+    "manufacturer__country",
+    "country",
+    "category_id",
+    "category__name",
+    "quantity",
+    "marking",
+    "date_code",
+    "produced_year",
+    "produced_week",
+    "lot_code",
+    "origin_marking",
+    "origin_country",
+    "module",
+    "confidence",
+    "source_id",
+    "source__publisher",
+    "source__title",
+    "source__url",
+    "source__published_on",
+    "source__reliability",
+)
+
+
+def finding_lines(findings: QuerySet[Finding]) -> list[dict]:
+    """`FindingInItemSerializer(findings, many=True).data`, built from plain rows (`values_list`) instead of
+    model instances: a teardown list has hundreds of lines, and each would cost five instances (the finding,
+    its part, manufacturer, category and source). `tests/provenance/test_api_serializers.py` checks both agree."""
+    lines = []
+    for (
+        id_,
+        line_no,
+        part_id,
+        part_number,
+        maker_id,
+        maker_name,
+        maker_country,
+        country,
+        category_id,
+        category_name,
+        quantity,
+        marking,
+        date_code,
+        produced_year,
+        produced_week,
+        lot_code,
+        origin_marking,
+        origin_country,
+        module,
+        confidence,
+        source_id,
+        publisher,
+        title,
+        url,
+        published_on,
+        reliability,
+    ) in findings.values_list(*FINDING_LINE_COLUMNS):
+        lines.append(
+            {
+                "id": id_,
+                "line_no": line_no,
+                "part": {"id": part_id, "part_number": part_number} if part_id is not None else None,
+                "manufacturer": {
+                    "id": maker_id,
+                    "name": maker_name,
+                    "country": _country_str(Manufacturer, "country", maker_country),
+                }
+                if maker_id is not None
+                else None,
+                "country": _country_str(Finding, "country", country),
+                "category": category_name if category_id is not None else None,
+                "quantity": quantity,
+                "marking": marking,
+                "date_code": date_code,
+                "produced_year": produced_year,
+                "produced_week": produced_week,
+                "lot_code": lot_code,
+                "origin_marking": origin_marking,
+                "origin_country": _country_str(Finding, "origin_country", origin_country),
+                "module": module,
+                "confidence": confidence,
+                "source": {
+                    "publisher": publisher,
+                    "title": title,
+                    "url": url or None,
+                    "published_on": published_on.isoformat() if published_on else None,
+                    "reliability": reliability,
+                }
+                if source_id is not None
+                else None,
+            }
+        )
+    return lines
+
+
+class FindingLinesSerializer(serializers.ListSerializer):
+    """An item's teardown list: an unevaluated queryset (`item.findings`, not prefetched) is rendered by
+    `finding_lines` in one query, ordered by line number; anything else goes through the child serializer."""
+
+    def to_representation(self, data):
+        if isinstance(data, BaseManager):
+            data = data.all()
+        if isinstance(data, QuerySet) and data._result_cache is None:
+            return finding_lines(data.order_by("line_no", "id"))
+        return super().to_representation(data)
+
+
 class FindingInItemSerializer(serializers.ModelSerializer):
     """A finding as a line of its item's teardown list."""
 
@@ -104,6 +228,7 @@ class FindingInItemSerializer(serializers.ModelSerializer):
             "source",
         ]
         read_only_fields = fields
+        list_serializer_class = FindingLinesSerializer
 
     def to_representation(self, finding: Finding) -> dict:
         """The declared fields, built directly: a teardown list has hundreds of lines, and DRF's generic

@@ -1,6 +1,6 @@
 """Partner API views: thin viewsets whose querysets all start from `provenance.selectors.visibility`."""
 
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -203,10 +203,9 @@ class RecoveredItemViewSet(ReadOnlyViewSet):
             .annotate(findings_count=Coalesce(Subquery(findings_count), 0))
         )
         if self.action == "retrieve":
-            findings = (
-                Finding.objects.select_related(*FINDING_RELATIONS).only(*FINDING_COLUMNS).order_by("line_no", "id")
-            )
-            qs = qs.prefetch_related(Prefetch("findings", queryset=findings), "sources")
+            # The findings are not prefetched: the detail serializer reads `item.findings` as plain rows
+            # (`serializers.finding_lines`), one query all the same.
+            qs = qs.prefetch_related("sources")
         return qs
 
 

@@ -5,7 +5,8 @@ import datetime as dt
 import pytest
 from rest_framework import serializers
 
-from provenance.api.serializers import FindingInItemSerializer, FindingSerializer
+from provenance.api.serializers import FindingInItemSerializer, FindingSerializer, finding_lines
+from provenance.models import Finding
 from tests import factories
 
 
@@ -36,3 +37,13 @@ def test_fast_representation_equals_drf_generic_one(findings, serializer_class):
         generic = serializers.ModelSerializer.to_representation(serializer_class(finding), finding)
         assert fast == generic
         assert list(fast) == list(generic)  # same keys, same order
+
+
+def test_teardown_lines_from_rows_equal_drf_generic_ones(findings):
+    lines = finding_lines(Finding.objects.filter(pk__in=[f.pk for f in findings]).order_by("pk"))
+    generic = [
+        serializers.ModelSerializer.to_representation(FindingInItemSerializer(finding), finding)
+        for finding in sorted(findings, key=lambda finding: finding.pk)
+    ]
+    assert lines == generic
+    assert [list(line) for line in lines] == [list(line) for line in generic]
