@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from components.models import Part
-from config.common.api import StandardPagination
+from config.common.api import DeferredJoinPagination, StandardPagination
 from manufacturers.models import Manufacturer
 from provenance.filters import AnalyticsParamsForm
 from provenance.models import Finding, OrganisationAPIKey, Strike, WeaponModel
@@ -218,19 +218,28 @@ class FindingViewSet(ReadOnlyViewSet):
     ordering_fields = ["id", "line_no", "quantity", "country", "produced_year", "item__recovered_on"]
     # item_id, not item: ordering by the relation would sort by RecoveredItem's ordering (a join and a sort).
     ordering = ["item_id", "line_no", "id"]
+    # The page's keys come from the scoped, filtered queryset; its rows are then fetched with page_rows().
+    pagination_class = DeferredJoinPagination
+
+    @staticmethod
+    def _with_columns(queryset: QuerySet) -> QuerySet:
+        """The columns and relations a finding is rendered from."""
+        return queryset.select_related("item__weapon_model", *FINDING_RELATIONS).only(
+            *FINDING_COLUMNS,
+            "item__id",
+            "item__reference",
+            "item__weapon_model__id",
+            "item__weapon_model__designation",
+        )
+
+    def page_rows(self) -> QuerySet:
+        """A list page's rows: no filters of their own, the pagination picks their keys from the scoped queryset."""
+        return self._with_columns(Finding.objects.all())
 
     def scoped_queryset(self) -> QuerySet:
-        return (
-            findings_visible_to(**self.caller())
-            .select_related("item__weapon_model", *FINDING_RELATIONS)
-            .only(
-                *FINDING_COLUMNS,
-                "item__id",
-                "item__reference",
-                "item__weapon_model__id",
-                "item__weapon_model__designation",
-            )
-        )
+        visible = findings_visible_to(**self.caller())
+        # A list only selects keys from it (page_rows() loads the columns); a detail loads them directly.
+        return visible if self.action == "list" else self._with_columns(visible)
 
 
 def _param(name: str, type_=OpenApiTypes.STR, enum=None, description: str = "") -> OpenApiParameter:
