@@ -113,75 +113,95 @@ FINDING_LINE_COLUMNS = (
 )
 
 
+def _line(
+    line_no,
+    part_id,
+    part_number,
+    maker_id,
+    maker_name,
+    maker_country,
+    country,
+    category_id,
+    category_name,
+    quantity,
+    marking,
+    date_code,
+    produced_year,
+    produced_week,
+    lot_code,
+    origin_marking,
+    origin_country,
+    module,
+    confidence,
+    source_id,
+    publisher,
+    title,
+    url,
+    published_on,
+    reliability,
+) -> dict:
+    """A teardown line's fields after its id, from the values of `FINDING_LINE_COLUMNS[1:]`."""
+    return {
+        "line_no": line_no,
+        "part": {"id": part_id, "part_number": part_number} if part_id is not None else None,
+        "manufacturer": {
+            "id": maker_id,
+            "name": maker_name,
+            "country": _country_str(Manufacturer, "country", maker_country),
+        }
+        if maker_id is not None
+        else None,
+        "country": _country_str(Finding, "country", country),
+        "category": category_name if category_id is not None else None,
+        "quantity": quantity,
+        "marking": marking,
+        "date_code": date_code,
+        "produced_year": produced_year,
+        "produced_week": produced_week,
+        "lot_code": lot_code,
+        "origin_marking": origin_marking,
+        "origin_country": _country_str(Finding, "origin_country", origin_country),
+        "module": module,
+        "confidence": confidence,
+        "source": {
+            "publisher": publisher,
+            "title": title,
+            "url": url or None,
+            "published_on": published_on.isoformat() if published_on else None,
+            "reliability": reliability,
+        }
+        if source_id is not None
+        else None,
+    }
+
+
 def finding_lines(findings: QuerySet[Finding]) -> list[dict]:
     """`FindingInItemSerializer(findings, many=True).data`, built from plain rows (`values_list`) instead of
     model instances: a teardown list has hundreds of lines, and each would cost five instances (the finding,
     its part, manufacturer, category and source). `tests/provenance/test_api_serializers.py` checks both agree."""
-    lines = []
-    for (
-        id_,
-        line_no,
-        part_id,
-        part_number,
-        maker_id,
-        maker_name,
-        maker_country,
-        country,
-        category_id,
-        category_name,
-        quantity,
-        marking,
-        date_code,
-        produced_year,
-        produced_week,
-        lot_code,
-        origin_marking,
-        origin_country,
-        module,
-        confidence,
-        source_id,
-        publisher,
-        title,
-        url,
-        published_on,
-        reliability,
-    ) in findings.values_list(*FINDING_LINE_COLUMNS):
-        lines.append(
-            {
-                "id": id_,
-                "line_no": line_no,
-                "part": {"id": part_id, "part_number": part_number} if part_id is not None else None,
-                "manufacturer": {
-                    "id": maker_id,
-                    "name": maker_name,
-                    "country": _country_str(Manufacturer, "country", maker_country),
-                }
-                if maker_id is not None
-                else None,
-                "country": _country_str(Finding, "country", country),
-                "category": category_name if category_id is not None else None,
-                "quantity": quantity,
-                "marking": marking,
-                "date_code": date_code,
-                "produced_year": produced_year,
-                "produced_week": produced_week,
-                "lot_code": lot_code,
-                "origin_marking": origin_marking,
-                "origin_country": _country_str(Finding, "origin_country", origin_country),
-                "module": module,
-                "confidence": confidence,
-                "source": {
-                    "publisher": publisher,
-                    "title": title,
-                    "url": url or None,
-                    "published_on": published_on.isoformat() if published_on else None,
-                    "reliability": reliability,
-                }
-                if source_id is not None
-                else None,
-            }
-        )
-    return lines
+    return [{"id": id_, **_line(*rest)} for id_, *rest in findings.values_list(*FINDING_LINE_COLUMNS)]
+
+
+# The values of a finding with its item, in the order `finding_rows` unpacks them.
+FINDING_ROW_COLUMNS = ("id", "item_id", "item__reference", "item__weapon_model__designation", *FINDING_LINE_COLUMNS[1:])
+
+
+def finding_rows(rows) -> list[dict]:
+    """`FindingSerializer(findings, many=True).data` from the findings' `values_list(*FINDING_ROW_COLUMNS)`."""
+    return [
+        {"id": id_, "item": {"id": item_id, "reference": reference}, "weapon_model": weapon_model, **_line(*rest)}
+        for id_, item_id, reference, weapon_model, *rest in rows
+    ]
+
+
+class FindingRowsSerializer(serializers.ListSerializer):
+    """A list of findings given as rows of `FINDING_ROW_COLUMNS` (tuples: see the findings list's pagination)
+    is rendered by `finding_rows`; anything else (model instances) goes through the child serializer."""
+
+    def to_representation(self, data):
+        if isinstance(data, list) and data and isinstance(data[0], tuple):
+            return finding_rows(data)
+        return super().to_representation(data)
 
 
 class FindingLinesSerializer(serializers.ListSerializer):
@@ -272,6 +292,7 @@ class FindingSerializer(FindingInItemSerializer):
     class Meta(FindingInItemSerializer.Meta):
         fields = ["id", "item", "weapon_model", *FindingInItemSerializer.Meta.fields[1:]]
         read_only_fields = fields
+        list_serializer_class = FindingRowsSerializer
 
     def to_representation(self, finding: Finding) -> dict:
         item = finding.item

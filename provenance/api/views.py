@@ -233,8 +233,9 @@ class FindingViewSet(ReadOnlyViewSet):
         )
 
     def page_rows(self) -> QuerySet:
-        """A list page's rows: no filters of their own, the pagination picks their keys from the scoped queryset."""
-        return self._with_columns(Finding.objects.all())
+        """A list page's rows, as plain values (rendered by `serializers.finding_rows`): no filters of their own,
+        the pagination picks their keys from the scoped queryset."""
+        return Finding.objects.values_list(*serializers.FINDING_ROW_COLUMNS)
 
     def scoped_queryset(self) -> QuerySet:
         visible = findings_visible_to(**self.caller())

@@ -5,7 +5,12 @@ import datetime as dt
 import pytest
 from rest_framework import serializers
 
-from provenance.api.serializers import FindingInItemSerializer, FindingSerializer, finding_lines
+from provenance.api.serializers import (
+    FINDING_ROW_COLUMNS,
+    FindingInItemSerializer,
+    FindingSerializer,
+    finding_lines,
+)
 from provenance.models import Finding
 from tests import factories
 
@@ -47,3 +52,14 @@ def test_teardown_lines_from_rows_equal_drf_generic_ones(findings):
     ]
     assert lines == generic
     assert [list(line) for line in lines] == [list(line) for line in generic]
+
+
+def test_finding_rows_equal_drf_generic_ones(findings):
+    rows = Finding.objects.filter(pk__in=[f.pk for f in findings]).order_by("pk").values_list(*FINDING_ROW_COLUMNS)
+    data = FindingSerializer(list(rows), many=True).data
+    generic = [
+        serializers.ModelSerializer.to_representation(FindingSerializer(finding), finding)
+        for finding in sorted(findings, key=lambda finding: finding.pk)
+    ]
+    assert data == generic
+    assert [list(row) for row in data] == [list(row) for row in generic]
