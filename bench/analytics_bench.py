@@ -46,7 +46,13 @@ LEFT JOIN manufacturers_manufacturer m ON m.id = COALESCE(r.root, f.manufacturer
 GROUP BY m.name
 """
 
+# The year recovered is stored on each finding (copied from its item), so the hand-written SQL reads it too.
 SQL_SHIFT = """
+SELECT f.recovered_year, f.country, SUM(f.quantity) FROM provenance_finding f GROUP BY 1, 2
+"""
+
+# For reference: the same shift joining the items for their year, as the selector did before the stored year.
+SQL_SHIFT_JOIN = """
 SELECT EXTRACT(YEAR FROM i.recovered_on) AS year, f.country, SUM(f.quantity)
 FROM provenance_finding f JOIN provenance_recovereditem i ON i.id = f.item_id
 GROUP BY 1, 2
@@ -127,6 +133,7 @@ def main() -> None:
     _check(cases[0][1](), sql(SQL_COUNTRY))
     _check(cases[1][1](), sql(SQL_PARENT, {"as_of": AS_OF}))
     _check_shift(cases[2][1](), sql(SQL_SHIFT))
+    _check_shift(cases[2][1](), sql(SQL_SHIFT_JOIN))
     _check(cases[3][1](), sql(SQL_FAMILY, family_params))
 
     with connection.cursor() as cursor:
@@ -140,6 +147,8 @@ def main() -> None:
         ratio = ours_ms / sql_ms if sql_ms else float("nan")
         verdict = "ok" if ours_ms < 300 and ratio <= 1.5 else "MISSED"
         print(f"{name:42} {ours_ms:9.1f} {sql_ms:9.1f} {ratio:6.2f}  {verdict}")
+    ours_ms, join_ms = _medians_ms(cases[2][1], lambda: sql(SQL_SHIFT_JOIN), args.runs)
+    print(f"(the shift's SQL joining the items for the year instead: {join_ms:.1f} ms; ours {ours_ms:.1f} ms)")
 
 
 def _check(result: dict, rows: list[tuple]) -> None:

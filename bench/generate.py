@@ -339,7 +339,7 @@ def generate(url: str, *, seed: int, findings: int, items: int, manufacturers: i
         )
 
         # Recovered items over six years (2020-2025).
-        item_rows, share_rows, item_year, item_weapon = [], [], {}, {}
+        item_rows, share_rows, item_year, item_weapon, stored_years = [], [], {}, {}, {}
         sid = 0
         for i in range(1, items + 1):
             weapon = rng.randint(1, wid)
@@ -378,6 +378,8 @@ def generate(url: str, *, seed: int, findings: int, items: int, manufacturers: i
                     share_rows.append((sid, i, org))
             item_year[i] = recovered.year
             item_weapon[i] = weapon
+            # The item's years as every finding of it stores them (provenance.services.findings.item_years).
+            stored_years[i] = (recovered_cell.year if recovered_cell else None, analysed.year if analysed else None)
         _copy(
             cur,
             "provenance_recovereditem",
@@ -417,7 +419,9 @@ def generate(url: str, *, seed: int, findings: int, items: int, manufacturers: i
         }
         foreign = [m for m in range(1, manufacturers + 1) if m_country[m - 1] not in ("RU", "BY")]
         print(f"reference rows written in {time.perf_counter() - t0:.1f} s; writing {findings:,} findings")
-        finding_rows = _findings(rng, sizes, item_year, item_weapon, w_origin, domestic, foreign, part_of, m_country)
+        finding_rows = _findings(
+            rng, sizes, item_year, stored_years, item_weapon, w_origin, domestic, foreign, part_of, m_country
+        )
         n = _copy(
             cur,
             "provenance_finding",
@@ -443,6 +447,8 @@ def generate(url: str, *, seed: int, findings: int, items: int, manufacturers: i
                 "part_id",
                 "item_id",
                 "source_id",
+                "recovered_year",
+                "analysed_year",
             ],
             finding_rows,
         )
@@ -473,7 +479,7 @@ def _rand_date(rng: random.Random, first_year: int, last_year: int) -> dt.date:
     return start + dt.timedelta(days=rng.randint(0, days))
 
 
-def _findings(rng, sizes, item_year, item_weapon, w_origin, domestic, foreign, part_of, m_country):
+def _findings(rng, sizes, item_year, stored_years, item_weapon, w_origin, domestic, foreign, part_of, m_country):
     """Yield finding rows; later items hold more domestic (Russian / Belarusian) parts."""
     fid = 0
     modules_by_weapon = {w: rng.sample(MODULES, 6) for w in w_origin}
@@ -538,6 +544,7 @@ def _findings(rng, sizes, item_year, item_weapon, w_origin, domestic, foreign, p
                 part,
                 item,
                 None,
+                *stored_years[item],
             )
 
 

@@ -168,6 +168,9 @@ class FindingFactory(factory.django.DjangoModelFactory):
     manufacturer = factory.SubFactory(ManufacturerFactory)
     country = factory.LazyAttribute(lambda o: o.manufacturer.country if o.manufacturer else "RU")
     quantity = 1
+    # The item's years, as provenance.services.findings stores them on every line.
+    recovered_year = factory.LazyAttribute(lambda o: o.item.recovered_on.year if o.item.recovered_on else None)
+    analysed_year = factory.LazyAttribute(lambda o: o.item.analysed_on.year if o.item.analysed_on else None)
 
 
 class OrganisationAPIKeyFactory(factory.django.DjangoModelFactory):

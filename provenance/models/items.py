@@ -120,7 +120,11 @@ class Finding(TimeStampedModel):
         POSSIBLE = "possible", _("possible")
 
     item = models.ForeignKey(
-        RecoveredItem, on_delete=models.CASCADE, related_name="findings", verbose_name=_("recovered item")
+        RecoveredItem,
+        on_delete=models.CASCADE,
+        related_name="findings",
+        verbose_name=_("recovered item"),
+        db_index=False,  # prov_finding_item_line (item, line_no) serves every lookup by item
     )
     line_no = models.PositiveIntegerField(_("line"), default=0, help_text=_("Position in the teardown list."))
     part = models.ForeignKey(
@@ -156,7 +160,14 @@ class Finding(TimeStampedModel):
         Source, on_delete=models.SET_NULL, null=True, blank=True, related_name="findings", verbose_name=_("source")
     )
     notes = models.TextField(_("notes"), blank=True)
-    history = HistoricalRecords()
+    # The item's year recovered and year analysed, stored on each line so that a shift over 1,000,000 lines
+    # groups one table instead of joining the items (kept by provenance.services.findings.finding_years_sync).
+    recovered_year = models.PositiveSmallIntegerField(_("year recovered (of the item)"), null=True, editable=False)
+    analysed_year = models.PositiveSmallIntegerField(_("year analysed (of the item)"), null=True, editable=False)
+    history = HistoricalRecords(
+        excluded_fields=["recovered_year", "analysed_year"],  # derived from the item, whose history has them
+        no_db_index=["part", "manufacturer", "category", "source"],  # history is read by line or item only
+    )
 
     class Meta:
         ordering = ["item", "line_no", "id"]

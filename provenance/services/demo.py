@@ -15,6 +15,7 @@ from config.common.services import object_upsert
 from manufacturers.selectors import manufacturer_by_name
 from provenance.models import Finding, RecoveredItem, Source, Strike, WeaponModel
 from provenance.models.items import TLP, DatePrecision
+from provenance.services.findings import item_years
 from provenance.services.organisations import organisation_internal
 
 VLASIUK_2025 = {
@@ -234,6 +235,7 @@ def demo_data_load() -> Counter:
         counts[f"items {outcome}"] += 1
         sources = [_source(spec) for spec in demo.sources]
         item.sources.add(*sources)
+        recovered_year, analysed_year = item_years(recovered_on=item.recovered_on, analysed_on=item.analysed_on)
         for line_no, (maker_name, country, quantity, note) in enumerate(demo.lines, start=1):
             manufacturer = manufacturer_by_name(name=maker_name) if maker_name else None
             if maker_name and manufacturer is None:
@@ -248,6 +250,8 @@ def demo_data_load() -> Counter:
                     "notes": note,
                     "module": demo.modules.get(line_no - 1, ""),
                     "source": sources[0],
+                    "recovered_year": recovered_year,
+                    "analysed_year": analysed_year,
                 },
             )
             counts[f"findings {outcome}"] += 1

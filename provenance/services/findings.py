@@ -3,7 +3,8 @@
 The rules live here, not in forms: a finding's country is the maker's HQ country (filled from the
 manufacturer when only the maker is known, and a contradicting country is refused); the category comes
 from the part when none is given; the production year and week are parsed from the date code; an
-evidence file is hashed while it streams to storage and is never overwritten.
+evidence file is hashed while it streams to storage and is never overwritten. Each line also stores its
+item's year recovered and year analysed (for the shifts); every write of an item or a line keeps them equal.
 """
 
 import hashlib
@@ -14,7 +15,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 
 from components.models import Part
 from config.common.countries import country_code
@@ -29,7 +30,9 @@ __all__ = [
     "evidence_file_store",
     "finding_attribution",
     "finding_complete",
+    "finding_years_sync",
     "findings_save",
+    "item_years",
     "recovered_item_save",
 ]
 
@@ -95,14 +98,36 @@ def finding_complete(*, finding: Finding) -> Finding:
     return finding
 
 
+def item_years(*, recovered_on, analysed_on) -> tuple[int | None, int | None]:
+    """The (year recovered, year analysed) that the lines of an item with these dates store."""
+    return (recovered_on.year if recovered_on else None, analysed_on.year if analysed_on else None)
+
+
+def _year_is(field: str, year: int | None) -> Q:
+    return Q(**{f"{field}__isnull": True}) if year is None else Q(**{field: year})
+
+
+def finding_years_sync(*, item: RecoveredItem) -> int:
+    """Store `item`'s years on those of its lines that hold other ones; returns the number of lines updated."""
+    recovered, analysed = item_years(recovered_on=item.recovered_on, analysed_on=item.analysed_on)
+    current = _year_is("recovered_year", recovered) & _year_is("analysed_year", analysed)
+    return (
+        Finding.objects.filter(item_id=item.pk)
+        .exclude(current)
+        .update(recovered_year=recovered, analysed_year=analysed)
+    )
+
+
 @transaction.atomic
 def findings_save(*, item: RecoveredItem, findings: Iterable[Finding]) -> list[Finding]:
     """Complete and save finding lines of `item`; new lines without a line number go to the end."""
     saved = []
     next_line = (item.findings.aggregate(last=Max("line_no"))["last"] or 0) + 1
+    years = item_years(recovered_on=item.recovered_on, analysed_on=item.analysed_on)
     for finding in findings:
         finding.item = item
         finding_complete(finding=finding)
+        finding.recovered_year, finding.analysed_year = years
         if not finding.line_no:
             finding.line_no = next_line
             next_line += 1
@@ -120,6 +145,7 @@ def recovered_item_save(*, item: RecoveredItem, user: AbstractBaseUser | None) -
     if item.pk is None and item.created_by_id is None and user is not None and user.is_authenticated:
         item.created_by = user
     item.save()
+    finding_years_sync(item=item)
     return item
 
 

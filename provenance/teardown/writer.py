@@ -20,6 +20,7 @@ from components.models import Category, Part
 from manufacturers.models import Manufacturer
 from provenance.models import EvidenceFile, Finding, RecoveredItem, Source, Strike
 from provenance.models.items import TLP, DatePrecision
+from provenance.services.findings import finding_years_sync, item_years
 from provenance.services.organisations import organisation_internal
 
 from .validation import Plan
@@ -51,6 +52,8 @@ _FINDING_FIELDS = (
     "confidence",
     "source",
     "notes",
+    "recovered_year",
+    "analysed_year",
 )
 _UPDATE_FIELDS = [name for name in _FINDING_FIELDS if name not in ("created_at", "item")]
 _ITEM_FIELDS = {
@@ -350,9 +353,12 @@ def write_plan(
     # Items: new ones in bulk, changed ones one by one (few; each gets its own history row).
     owner = organisation_internal()
     item_ids = {reference: row["id"] for reference, row in diff.existing.items()}
+    years: dict[str, tuple[int | None, int | None]] = {}  # reference -> the years its lines store
     new_items = []
     for reference, item in plan.items.items():
         wanted = _wanted_item_values(plan, item)
+        dates = {**diff.existing.get(reference, {}), **wanted}
+        years[reference] = item_years(recovered_on=dates.get("recovered_on"), analysed_on=dates.get("analysed_on"))
         if "strike_date" in wanted:
             day = wanted.pop("strike_date")
             wanted["strike_id"] = strikes[day] if day else None
@@ -376,6 +382,7 @@ def write_plan(
                     setattr(obj, name, value)
                 obj._history_user = user
                 obj.save()
+                finding_years_sync(item=obj)
     for obj in bulk_create_with_history(new_items, RecoveredItem, batch_size=1000, default_user=user):
         item_ids[obj.reference] = obj.pk
 
@@ -446,6 +453,7 @@ def write_plan(
             confidence,
             sources[source_url] if source_url else None,
             notes,
+            *years[reference],
         )
         if update_id is None:
             inserts.append(values)

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from provenance.models import EvidenceFile, Finding, RecoveredItem, WeaponAlias
+from provenance.selectors.analytics import AnalyticsFilters, shift
 from tests import factories
 from tests.admin_pages import assert_admin_pages_render, model_id, registered_models
 
@@ -186,6 +187,28 @@ def test_editing_an_item_updates_lines_and_appends_new_ones(admin_client, weapon
         (1, "US", 35),
         (2, "BY", 5),
     ]
+
+
+def test_a_new_recovery_date_moves_the_items_lines_to_that_year_in_the_shift(admin_client, weapon, texas):
+    item = factories.RecoveredItemFactory(reference="KYIV-2025-09-07-CAB", weapon_model=weapon)
+    line = factories.FindingFactory(item=item, line_no=1, manufacturer=texas, quantity=3)
+    assert shift(filters=AnalyticsFilters())["periods"] == [{"period": 2025, "total": 3}]
+
+    response = admin_client.post(
+        reverse("admin:provenance_recovereditem_change", args=[item.pk]),
+        item_post(
+            weapon,
+            {"id": line.pk, "line_no": 1, "manufacturer": texas, "country": "US", "quantity": 3},
+            initial_findings=1,
+            owner=str(item.owner_id),
+            recovered_on="2023-06-01",
+            analysed_on="2024-01-15",
+        ),
+    )
+
+    assert response.status_code == 302, page_text(response)
+    assert shift(filters=AnalyticsFilters())["periods"] == [{"period": 2023, "total": 3}]
+    assert shift(filters=AnalyticsFilters(), period="analysed")["periods"] == [{"period": 2024, "total": 3}]
 
 
 def test_evidence_uploaded_on_the_item_page_is_hashed(admin_client, weapon):

@@ -1,5 +1,6 @@
 """Services for finding lines and evidence files: attribution rules, completion, write-once storage."""
 
+import datetime as dt
 import hashlib
 
 import pytest
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 from config.common.countries import valid_country_codes
 from manufacturers.models import Manufacturer
 from provenance.models import Finding
+from provenance.selectors.analytics import AnalyticsFilters, shift
 from provenance.services.findings import (
     evidence_file_store,
     finding_attribution,
@@ -121,3 +123,25 @@ def test_evidence_of_a_bad_type_or_empty_is_refused(upload, message):
 def test_evidence_needs_an_item_or_a_finding():
     with pytest.raises(ValidationError, match="attached to a recovered item or a finding"):
         evidence_file_store(file=ContentFile(b"x", name="a.png"), uploaded_by=None)
+
+
+@pytest.mark.django_db
+def test_lines_follow_their_items_dates_into_the_shift_periods():
+    item = factories.RecoveredItemFactory(recovered_on=dt.date(2024, 5, 1), analysed_on=None)
+    findings_save(item=item, findings=[Finding(country="US", quantity=3), Finding(country="RU", quantity=2)])
+    everything = AnalyticsFilters()
+    assert shift(filters=everything)["periods"] == [{"period": 2024, "total": 5}]
+    assert shift(filters=everything, period="analysed")["undated"] == 5
+
+    item.recovered_on, item.analysed_on = dt.date(2025, 2, 1), dt.date(2025, 3, 1)
+    recovered_item_save(item=item, user=None)
+    findings_save(item=item, findings=[Finding(country="BY", quantity=4)])
+
+    assert shift(filters=everything)["periods"] == [{"period": 2025, "total": 9}]
+    assert shift(filters=everything, period="analysed")["periods"] == [{"period": 2025, "total": 9}]
+
+    item.recovered_on = None
+    recovered_item_save(item=item, user=None)
+
+    result = shift(filters=everything)
+    assert (result["periods"], result["undated"]) == ([], 9)

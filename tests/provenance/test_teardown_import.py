@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from components.models import Category, Part
 from manufacturers.models import Manufacturer
 from provenance.models import Finding, RecoveredItem, Source, Strike
+from provenance.selectors.analytics import AnalyticsFilters, shift
 from provenance.services.teardown import teardown_import
 from tests import factories
 
@@ -124,6 +125,15 @@ def test_an_item_field_edit_changes_the_item_only(world):
     assert result.summary().startswith("items: 0 created, 1 changed, 0 unchanged; findings: 0 created, 0 changed, 2")
     item = RecoveredItem.objects.get()
     assert (item.recovered_on, item.recovered_on_precision) == (dt.date(2025, 9, 1), "month")
+
+
+def test_a_new_recovery_date_in_a_reimported_file_moves_its_lines_in_the_shift(world):
+    run(EXAMPLE)
+    assert shift(filters=AnalyticsFilters())["periods"] == [{"period": 2025, "total": 58}]
+
+    run(EXAMPLE.replace("2025-09-07,", "2023-09-07,", 1) + "KYIV-2025-09-07-CAB,9M727,,,,,BY,,5,,\n")
+
+    assert shift(filters=AnalyticsFilters())["periods"] == [{"period": 2023, "total": 63}]
 
 
 def test_aliases_and_country_spellings_resolve(world):
@@ -329,3 +339,17 @@ def test_an_item_column_left_out_of_the_file_keeps_the_stored_value(world):
     assert result.items == [("KYIV-2025-09-07-CAB", "unchanged")]
     item = RecoveredItem.objects.get()
     assert (item.place, item.recovered_on) == ("Kyiv, Cabinet of Ministers", dt.date(2025, 9, 7))
+
+
+def test_lines_added_by_a_file_without_dates_take_the_stored_year_of_their_item(world):
+    run(EXAMPLE)
+    more = (
+        "item_ref,weapon,manufacturer_country,quantity\n"
+        + "KYIV-2025-09-07-CAB,9M727,US,1\n" * 2
+        + ("KYIV-2025-09-07-CAB,9M727,BY,5\n")
+    )
+
+    result = run(more)
+
+    assert result.ok, result.errors
+    assert shift(filters=AnalyticsFilters())["periods"] == [{"period": 2025, "total": 7}]
