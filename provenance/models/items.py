@@ -167,6 +167,9 @@ class Finding(TimeStampedModel):
     history = HistoricalRecords(
         excluded_fields=["recovered_year", "analysed_year"],  # derived from the item, whose history has them
         no_db_index=["part", "manufacturer", "category", "source"],  # history is read by line or item only
+        # No database FK from 100,000 history rows of an import to the importing user (each would be checked at
+        # commit); Django still sets the user to NULL when the account is deleted.
+        user_db_constraint=False,
     )
 
     class Meta:

@@ -152,7 +152,8 @@ def _unit_aggregate(unit: str):
     # integers, not text; a line without a catalogued part is a type of its own (its negative id).
     return Count(
         Case(
-            When(part__isnull=False, then=F("item_id") * _PAIR_BASE + F("part_id")),
+            # A 64-bit parameter: bound by the server as a plain int it would be sent as int4 and wrap to 0.
+            When(part__isnull=False, then=F("item_id") * Value(_PAIR_BASE, BigIntegerField()) + F("part_id")),
             default=-F("id"),
             output_field=BigIntegerField(),
         ),
