@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from config.common.admin import HistoryWithoutRevertAdmin
 from manufacturers.admin import AliasInlineFormSet
 from provenance.admin.reports import briefing_for_items, briefing_for_weapon_models
 from provenance.admin.teardown import TEARDOWN_EXPORT_ACTIONS
@@ -397,8 +398,9 @@ class EvidenceFileAddForm(EvidenceFileForm):
 
 
 @admin.register(EvidenceFile)
-class EvidenceFileAdmin(admin.ModelAdmin):
-    """Evidence files are write-once: after upload only the description may change."""
+class EvidenceFileAdmin(HistoryWithoutRevertAdmin):
+    """Evidence files are write-once: after upload only the description may change (kept in the history;
+    old versions cannot be restored)."""
 
     list_display = ["__str__", "item", "finding", "size", "sha256", "uploaded_by", "created_at"]
     list_select_related = ["item", "finding", "uploaded_by"]

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.admin import APIKeyModelAdmin
 from rest_framework_api_key.models import APIKey
 
+from config.common.admin import HistoryWithoutRevertAdmin
 from provenance.models import AccessLog, OrganisationAPIKey
 from provenance.services.sharing import api_key_revoke
 
@@ -16,8 +17,11 @@ if admin.site.is_registered(APIKey):
 
 
 @admin.register(OrganisationAPIKey)
-class OrganisationAPIKeyAdmin(APIKeyModelAdmin):
-    """Creating a key shows the raw key once (a message); only the prefix and a hash are stored."""
+class OrganisationAPIKeyAdmin(HistoryWithoutRevertAdmin, APIKeyModelAdmin):
+    """Creating a key shows the raw key once (a message); only the prefix and a hash are stored.
+
+    *History* shows who created, renamed, extended or revoked a key and when; old versions cannot be restored,
+    so a revoked key never comes back."""
 
     list_display = [
         "prefix",

@@ -242,6 +242,7 @@ class EvidenceFile(TimeStampedModel):
         related_name="+",
         verbose_name=_("uploaded by"),
     )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at"]

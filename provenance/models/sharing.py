@@ -43,6 +43,8 @@ class OrganisationAPIKey(AbstractAPIKey):
         Organisation, on_delete=models.CASCADE, related_name="api_keys", verbose_name=_("organisation")
     )
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    # Who created, renamed, extended or revoked a key, and when (last use is written without a history row).
+    history = HistoricalRecords(excluded_fields=["last_used_at"])
 
     class Meta(AbstractAPIKey.Meta):
         verbose_name = _("API key")

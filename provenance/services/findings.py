@@ -211,6 +211,7 @@ def evidence_file_store(
         evidence.file = stored_name
         evidence.sha256 = hashing.digest.hexdigest()
         evidence.size = hashing.size_read
+        evidence._history_user = evidence.uploaded_by  # the uploader, also outside a request (commands)
         evidence.save()
     except BaseException:
         field.storage.delete(stored_name)

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from provenance.models import EvidenceFile, Finding, RecoveredItem, WeaponAlias
 from provenance.selectors.analytics import AnalyticsFilters, shift
+from provenance.services.findings import evidence_file_store
 from tests import factories
 from tests.admin_pages import assert_admin_pages_render, model_id, registered_models
 
@@ -241,6 +242,28 @@ def test_evidence_of_a_refused_type_gets_a_message(admin_client, weapon):
     assert response.status_code == 200
     assert "Files of type '.exe' are not accepted" in page_text(response)
     assert not RecoveredItem.objects.exists()
+
+
+def test_an_evidence_files_description_changes_are_kept_and_old_versions_not_restored(
+    admin_client, staff_user, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    evidence = evidence_file_store(
+        file=SimpleUploadedFile("marking.png", b"\x89PNG photo"),
+        item=factories.RecoveredItemFactory(),
+        uploaded_by=staff_user,
+        description="first reading",
+    )
+    change_url = reverse("admin:provenance_evidencefile_change", args=[evidence.pk])
+    assert admin_client.post(change_url, {"description": "second reading"}).status_code == 302
+
+    kept = list(evidence.history.order_by("history_date").values_list("description", "history_user"))
+    assert kept == [("first reading", staff_user.pk), ("second reading", staff_user.pk)]
+    first = evidence.history.earliest("history_date")
+    version_url = reverse("admin:provenance_evidencefile_simple_history", args=[evidence.pk, first.history_id])
+    assert admin_client.post(version_url, {"description": "first reading"}).status_code == 403
+    evidence.refresh_from_db()
+    assert evidence.description == "second reading"
 
 
 # --- weapon models ---------------------------------------------------------------------------------------

@@ -221,6 +221,28 @@ def test_admin_shows_a_new_key_once_and_revokes(world: World, admin_client):
     assert _bearer(raw_key).get("/api/v1/parts/").status_code == 401
 
 
+def test_a_keys_history_shows_who_revoked_it_and_cannot_bring_it_back(world: World, admin_client, staff_user):
+    api_key, raw_key = api_key_create(organisation=world.partner_b, name="to revoke")
+    admin_client.post(
+        "/admin/provenance/organisationapikey/",
+        {"action": "revoke_keys", "_selected_action": [api_key.pk]},
+    )
+    history = list(api_key.history.order_by("history_date").values_list("history_type", "revoked", "history_user"))
+    assert history == [("+", False, None), ("~", True, staff_user.pk)]
+    page = admin_client.get(f"/admin/provenance/organisationapikey/{api_key.pk}/history/").content.decode()
+    assert "Changed" in page and staff_user.username in page
+
+    created = api_key.history.earliest("history_date")
+    version_url = f"/admin/provenance/organisationapikey/{api_key.pk}/history/{created.history_id}/"
+    assert "Revert" not in admin_client.get(version_url).content.decode()
+    response = admin_client.post(version_url, {"name": "to revoke", "expiry_date_0": "", "expiry_date_1": ""})
+
+    assert response.status_code == 403
+    api_key.refresh_from_db()
+    assert api_key.revoked
+    assert _bearer(raw_key).get("/api/v1/parts/").status_code == 401
+
+
 def test_admin_access_log_is_read_only_and_filterable(world: World, admin_client):
     _bearer(world.key_a).get("/api/v1/findings/")
     _bearer(world.key_b).get("/api/v1/findings/999999/")
