@@ -15,6 +15,7 @@ SAFE = {
     "ALLOWED_HOSTS": "provenance.example.org",
     "DEBUG": "false",
     "DATABASE_URL": "sqlite:///:memory:",
+    "CACHE_URL": "redis://127.0.0.1:6379/1",
 }
 
 
@@ -33,6 +34,13 @@ def check_deploy(**overrides: str) -> subprocess.CompletedProcess:
 def test_production_settings_pass_check_deploy():
     result = check_deploy()
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_check_deploy_warns_when_rate_limits_would_count_per_worker():
+    result = check_deploy(CACHE_URL="locmemcache://")
+    assert result.returncode != 0
+    assert "common.W001" in result.stdout + result.stderr
+    assert "CACHE_URL" in result.stdout + result.stderr
 
 
 @pytest.mark.parametrize(

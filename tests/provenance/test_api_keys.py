@@ -1,6 +1,7 @@
 """Key hygiene, throttling, the access log and errors: what a partner (or an attacker) sees."""
 
 import datetime as dt
+import os
 
 import pytest
 from django.contrib.messages import get_messages
@@ -141,6 +142,38 @@ def test_throttling_per_key_answers_429_with_retry_after(world: World, settings)
     for _ in range(5):
         assert world.client("staff").get("/api/v1/weapon-models/").status_code == 200
     assert AccessLog.objects.filter(status=429, organisation=world.partner_a).count() == 1
+
+
+def _redis_reachable(url: str) -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+
+
+def test_throttle_counts_live_in_a_shared_cache_that_every_worker_sees(world: World, settings):
+    if not _redis_reachable(REDIS_URL):
+        if os.environ.get("CI"):
+            pytest.fail(f"Redis is not reachable at {REDIS_URL} (CI starts it)")
+        pytest.skip(f"no Redis at {REDIS_URL}")
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"partner": "2/minute"}}
+    from django.core.cache import cache
+    from django.core.cache.backends.redis import RedisCache
+
+    cache.clear()
+    prefix = world.key_a.split(".")[0]
+    client_a = _bearer(world.key_a)
+    assert [client_a.get("/api/v1/weapon-models/").status_code for _ in range(3)] == [200, 200, 429]
+    # Another worker has its own connection to the same cache: it sees both requests of this key.
+    other_worker = RedisCache(REDIS_URL, {})
+    assert len(other_worker.get(f"throttle_partner_{prefix}")) == 2
+    cache.clear()
 
 
 def test_every_partner_request_is_logged(world: World):
