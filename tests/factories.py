@@ -17,6 +17,7 @@ from provenance.models import (
     WeaponAlias,
     WeaponModel,
 )
+from provenance.services.findings import item_years
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -159,6 +160,10 @@ class RecoveredItemFactory(factory.django.DjangoModelFactory):
     tlp = "CLEAR"
 
 
+def _years_of(item: RecoveredItem) -> tuple[int | None, int | None]:
+    return item_years(recovered_on=item.recovered_on, analysed_on=item.analysed_on)
+
+
 class FindingFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Finding
@@ -169,8 +174,8 @@ class FindingFactory(factory.django.DjangoModelFactory):
     country = factory.LazyAttribute(lambda o: o.manufacturer.country if o.manufacturer else "RU")
     quantity = 1
     # The item's years, as provenance.services.findings stores them on every line.
-    recovered_year = factory.LazyAttribute(lambda o: o.item.recovered_on.year if o.item.recovered_on else None)
-    analysed_year = factory.LazyAttribute(lambda o: o.item.analysed_on.year if o.item.analysed_on else None)
+    recovered_year = factory.LazyAttribute(lambda o: _years_of(o.item)[0])
+    analysed_year = factory.LazyAttribute(lambda o: _years_of(o.item)[1])
 
 
 class OrganisationAPIKeyFactory(factory.django.DjangoModelFactory):
