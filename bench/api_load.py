@@ -12,8 +12,12 @@ What it does:
 3. runs N client threads (http.client, loopback only, bounded by the duration), each cycling through the
    findings list (filtered by weapon), one recovered-item detail (the visible item with the most findings,
    its whole teardown list included) and the breakdown endpoint;
-4. prints p50 / p95 / p99 latency, requests per second and errors per endpoint and overall, then stops
-   gunicorn.
+4. prints p50 / p95 / p99 latency, requests per second, errors and cache hits (`X-Cache`) per endpoint and
+   overall, then stops gunicorn.
+
+`--cache on` (default) runs with the API's response cache (provenance/api/caching.py) in a Redis database
+that is emptied first, so each URL's first request is a miss; `--cache off` sets
+API_RESPONSE_CACHE_SECONDS=0: every request computes its response, the worst case.
 
 The partner sees what a new partner organisation sees (published CLEAR and GREEN items); the AMBER rule's
 subquery is part of every query all the same. Target: p95 under 300 ms, no errors.
@@ -96,7 +100,12 @@ def cleanup(organisation_id: int, key_prefix: str) -> int:
     return deleted
 
 
-def start_gunicorn(database_url: str, port: int, workers: int) -> subprocess.Popen:
+def start_gunicorn(database_url: str, port: int, workers: int, cache: bool) -> subprocess.Popen:
+    cache_url = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/15")
+    if cache and cache_url.startswith("redis://"):
+        import redis
+
+        redis.Redis.from_url(cache_url).flushdb()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
@@ -106,7 +115,8 @@ def start_gunicorn(database_url: str, port: int, workers: int) -> subprocess.Pop
         "DATABASE_URL": database_url,
         "API_PARTNER_RATE": "100000000/minute",
         # The throttle's counters in a shared cache, as production runs them (a Redis round trip a request).
-        "CACHE_URL": os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/15"),
+        "CACHE_URL": cache_url,
+        "API_RESPONSE_CACHE_SECONDS": "600" if cache else "0",
         "LOG_LEVEL": "ERROR",
     }
     command = [
@@ -147,13 +157,14 @@ def client_loop(port: int, key: str, urls: list[tuple[str, str]], stop_at: float
             response = conn.getresponse()
             response.read()
             status = response.status
+            hit = response.getheader("X-Cache") == "hit"
             if response.getheader("Connection", "").lower() == "close":
                 conn.close()
         except (OSError, http.client.HTTPException):
-            status = 0
+            status, hit = 0, False
             conn.close()
             conn = http.client.HTTPConnection(HOST, port, timeout=30)
-        results.append((name, time.perf_counter() - started, status))
+        results.append((name, time.perf_counter() - started, status, hit))
     conn.close()
 
 
@@ -198,6 +209,7 @@ def report(results: list, seconds: float) -> dict:
             "p95_ms": round(percentile(times, 95), 1),
             "p99_ms": round(percentile(times, 99), 1),
             "errors": errors,
+            "cache_hits": sum(1 for r in rows if r[3]),
         }
     return table
 
@@ -209,12 +221,13 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--cache", choices=["on", "off"], default="on", help="the API's response cache")
     args = parser.parse_args()
 
     load_before = os.getloadavg()
     setup = prepare(args.database_url)
     print(f"endpoints: {json.dumps(setup['urls'])} (item with {setup['item_findings']} findings)")
-    server = start_gunicorn(args.database_url, args.port, args.workers)
+    server = start_gunicorn(args.database_url, args.port, args.workers, args.cache == "on")
     try:
         client_cpu = time.process_time()
         results = run(args.port, setup["key"], setup["urls"], args.clients, args.seconds)
@@ -224,17 +237,23 @@ def main() -> None:
         server.wait(timeout=30)
         deleted = cleanup(setup["organisation_id"], setup["key_prefix"])
     table = report(results, args.seconds)
-    print(f"{args.clients} clients, {args.seconds:.0f} s, gunicorn with {args.workers} workers, {args.database_url}")
+    print(
+        f"{args.clients} clients, {args.seconds:.0f} s, gunicorn with {args.workers} workers, response cache "
+        f"{args.cache}, {args.database_url}"
+    )
     print(
         f"{os.cpu_count()} CPUs shared by gunicorn, PostgreSQL and the clients; load average before the run "
         f"{load_before[0]:.1f}, after {os.getloadavg()[0]:.1f}; the clients themselves used {client_cpu:.1f} CPU-s "
         f"(warm-up included) of the {(args.seconds + 5) * (os.cpu_count() or 1):.0f} available"
     )
-    print(f"{'endpoint':<15} {'requests':>8} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>6}")
+    print(
+        f"{'endpoint':<15} {'requests':>8} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>6} "
+        f"{'hits':>6}"
+    )
     for name, row in table.items():
         print(
             f"{name:<15} {row['requests']:>8} {row['req_per_s']:>7} {row['p50_ms']:>8} {row['p95_ms']:>8} "
-            f"{row['p99_ms']:>8} {row['errors']:>6}"
+            f"{row['p99_ms']:>8} {row['errors']:>6} {row['cache_hits']:>6}"
         )
     print(f"(access-log rows written by the run and deleted again: {deleted})")
     print(json.dumps(table))

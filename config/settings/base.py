@@ -119,6 +119,10 @@ TEARDOWN_MAX_BYTES = env.int("TEARDOWN_MAX_BYTES", default=200 * 1024 * 1024)
 # cache (redis://127.0.0.1:6379/1), or each process counts on its own (`check --deploy` warns).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
+# Rendered responses of the partner API's read endpoints, in the default cache, keyed by the data version
+# (provenance.api.caching): a change to the evidence is never served stale. 0 turns the cache off.
+API_RESPONSE_CACHE_SECONDS = env.int("API_RESPONSE_CACHE_SECONDS", default=600)
+
 TASKS = {
     "default": {
         "BACKEND": env("TASKS_BACKEND", default="django.tasks.backends.immediate.ImmediateBackend"),

@@ -26,6 +26,7 @@ from provenance.services.sharing import access_log_record
 
 from . import filters, serializers
 from .authentication import BearerAPIKeyAuthentication
+from .caching import CachedResponseMixin
 from .permissions import IsPartnerOrStaff
 from .throttling import PartnerKeyRateThrottle
 
@@ -91,8 +92,9 @@ class PartnerAPIMixin:
         return response
 
 
-class ReadOnlyViewSet(PartnerAPIMixin, viewsets.ReadOnlyModelViewSet):
-    """List and retrieve; subclasses give `scoped_queryset()`, never an unscoped `queryset`."""
+class ReadOnlyViewSet(CachedResponseMixin, PartnerAPIMixin, viewsets.ReadOnlyModelViewSet):
+    """List and retrieve (responses cached: `caching`); subclasses give `scoped_queryset()`, never an unscoped
+    `queryset`."""
 
     pagination_class = StandardPagination
 
@@ -107,9 +109,12 @@ class ReadOnlyViewSet(PartnerAPIMixin, viewsets.ReadOnlyModelViewSet):
         self.records_returned = len(page) if page is not None else None
         return page
 
+    def list(self, request, *args, **kwargs):
+        return self.cached(super().list, request, *args, **kwargs)
+
     def retrieve(self, request, *args, **kwargs):
         self.records_returned = 1
-        return super().retrieve(request, *args, **kwargs)
+        return self.cached(super().retrieve, request, *args, **kwargs)
 
 
 class ReferenceDataViewSet(ReadOnlyViewSet):
@@ -261,8 +266,15 @@ _ANALYTICS_PARAMS = [
 ]
 
 
-class AnalyticsView(PartnerAPIMixin, APIView):
-    """Shared by the statistics endpoints: one parser (AnalyticsParamsForm), only the caller's items."""
+class AnalyticsView(CachedResponseMixin, PartnerAPIMixin, APIView):
+    """Shared by the statistics endpoints: one parser (AnalyticsParamsForm), only the caller's items; responses
+    cached (`caching`). Subclasses give `analyse(request)`."""
+
+    def get(self, request):
+        return self.cached(self.analyse, request)
+
+    def analyse(self, request) -> Response:
+        raise NotImplementedError
 
     def analysis_kwargs(self, request) -> tuple[AnalyticsParamsForm, dict]:
         form = AnalyticsParamsForm(request.query_params)
@@ -289,6 +301,9 @@ class BreakdownView(AnalyticsView):
 
     @extend_schema(parameters=_ANALYTICS_PARAMS, responses=serializers.BreakdownSerializer)
     def get(self, request):
+        return super().get(request)
+
+    def analyse(self, request) -> Response:
         form, items = self.analysis_kwargs(request)
         return self.respond(breakdown(**form.breakdown_kwargs(), items=items))
 
@@ -301,5 +316,8 @@ class ShiftView(AnalyticsView):
         responses=serializers.ShiftSerializer,
     )
     def get(self, request):
+        return super().get(request)
+
+    def analyse(self, request) -> Response:
         form, items = self.analysis_kwargs(request)
         return self.respond(shift(**form.shift_kwargs(), items=items))

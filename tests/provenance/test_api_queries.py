@@ -8,16 +8,19 @@ from django.test.utils import CaptureQueriesContext
 from provenance.services.sharing import api_key_create
 from tests import factories
 
-# Per list endpoint, for a partner key. Every request pays: 1 key lookup (with its organisation),
-# 1 COUNT for the pagination, 1 page, and 1 access-log INSERT; plus one query per prefetched relation.
+# Per list endpoint, for a partner key, when the response is not cached yet. Every request pays: 1 key lookup
+# (with its organisation), 1 data version (the response cache's key), 1 COUNT for the pagination, 1 page, and
+# 1 access-log INSERT; plus one query per prefetched relation.
 EXPECTED_PARTNER_QUERIES = {
-    "weapon-models": 5,  # + aliases
-    "strikes": 5,  # + sources
-    "manufacturers": 6,  # + aliases, + designations
-    "parts": 4,  # manufacturer, category (with its HS code) and HS code are joined
-    "recovered-items": 4,  # weapon model and owner joined, findings counted in the same query
-    "findings": 4,  # item, weapon model, part, manufacturer, category and source joined
+    "weapon-models": 6,  # + aliases
+    "strikes": 6,  # + sources
+    "manufacturers": 7,  # + aliases, + designations
+    "parts": 5,  # manufacturer, category (with its HS code) and HS code are joined
+    "recovered-items": 5,  # weapon model and owner joined, findings counted in the same query
+    "findings": 5,  # item, weapon model, part, manufacturer, category and source joined
 }
+# The same request again, answered from the cache: key lookup, data version, access-log INSERT.
+CACHED_PARTNER_QUERIES = 3
 # A staff session: 1 session + 1 user instead of the key lookup, and no access-log row.
 EXPECTED_STAFF_QUERIES = dict(EXPECTED_PARTNER_QUERIES)
 
@@ -49,10 +52,11 @@ def crowded_world(db):
     return raw_key
 
 
-def _queries(client: Client, url: str, page_size: int) -> int:
+def _queries(client: Client, url: str, page_size: int, cache: str = "miss") -> int:
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url, {"page_size": page_size})
     assert response.status_code == 200
+    assert response["X-Cache"] == cache
     assert len(response.json()["results"]) == page_size
     return len(captured.captured_queries)
 
@@ -66,6 +70,15 @@ def test_partner_list_queries_do_not_grow_with_the_page(crowded_world):
         for endpoint in EXPECTED_PARTNER_QUERIES
     }
     assert measured == {endpoint: (n, n) for endpoint, n in EXPECTED_PARTNER_QUERIES.items()}
+    # Asked again: served from the response cache, whatever the endpoint and the page size.
+    again = {
+        endpoint: (
+            _queries(client, f"/api/v1/{endpoint}/", 10, "hit"),
+            _queries(client, f"/api/v1/{endpoint}/", 100, "hit"),
+        )
+        for endpoint in EXPECTED_PARTNER_QUERIES
+    }
+    assert again == dict.fromkeys(EXPECTED_PARTNER_QUERIES, (CACHED_PARTNER_QUERIES, CACHED_PARTNER_QUERIES))
 
 
 def test_staff_list_queries_do_not_grow_with_the_page(crowded_world, admin_client):
@@ -91,6 +104,7 @@ def test_item_detail_queries_do_not_grow_with_its_findings(crowded_world, db):
             response = client.get(f"/api/v1/recovered-items/{item.pk}/")
         assert len(response.json()["findings"]) == findings
         counts.append(len(captured.captured_queries))
-    # 1 key lookup, 1 item (joined weapon model and owner, findings counted), 1 findings (joined part,
-    # manufacturer, category, source), 1 sources, 1 access-log INSERT
-    assert counts == [5, 5]
+    # 1 key lookup, 1 data version, 1 item (joined weapon model and owner, findings counted), 1 findings
+    # (joined part, manufacturer, category, source), 1 sources, 1 access-log INSERT. The findings added in
+    # between changed the data version, so the second request is not answered from the cache.
+    assert counts == [6, 6]
