@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from provenance.models import AccessLog, Organisation, OrganisationAPIKey
@@ -49,7 +49,24 @@ def access_log_record(
     status: int,
     records: int | None,
 ) -> AccessLog:
-    """Write one access-log row for a partner request (a single INSERT)."""
+    """Write one access-log row for a partner request (a single INSERT).
+
+    On PostgreSQL, outside a transaction (as the API's requests run), the row is committed asynchronously
+    (`synchronous_commit = off` for its own transaction alone): the request does not wait for the WAL flush,
+    a disk sync per request, which under load cost a fifth of the API's throughput. The row is written
+    atomically all the same and reaches the disk within a fraction of a second (3 x wal_writer_delay at
+    most); only a crash of the database server in that interval could lose it. Every other write (the
+    evidence, keys, imports) keeps synchronous commits. Inside a caller's transaction the row is simply
+    part of it."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return _access_log_create(api_key, method, path, query, status, records)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        return _access_log_create(api_key, method, path, query, status, records)
+
+
+def _access_log_create(api_key, method, path, query, status, records) -> AccessLog:
     return AccessLog.objects.create(
         api_key=api_key,
         organisation_id=api_key.organisation_id if api_key else None,

@@ -2,16 +2,20 @@
 
 import datetime as dt
 import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.messages import get_messages
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from provenance.models import AccessLog, OrganisationAPIKey
-from provenance.services.sharing import api_key_create, api_key_revoke
+from provenance.services.sharing import access_log_record, api_key_create, api_key_revoke
 from tests import factories
 from tests.provenance.api_world import World, world_fixture  # noqa: F401
 
@@ -106,7 +110,8 @@ def test_last_used_at_is_recorded_at_most_once_a_minute(world: World, django_ass
     api_key.refresh_from_db()
     first = api_key.last_used_at
     assert first is not None and timezone.now() - first < dt.timedelta(seconds=30)
-    # 1 key lookup, 1 count (no parts, so no page query), 1 access-log insert: no second UPDATE.
+    # The same request again, from the response cache: 1 key lookup, 1 data version, 1 access-log INSERT, and
+    # no second UPDATE of the key.
     with django_assert_num_queries(3):
         client.get("/api/v1/parts/")
     api_key.refresh_from_db()
@@ -156,23 +161,58 @@ def _redis_reachable(url: str) -> bool:
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
 
 
-def test_throttle_counts_live_in_a_shared_cache_that_every_worker_sees(world: World, settings):
+def _require_redis() -> None:
     if not _redis_reachable(REDIS_URL):
         if os.environ.get("CI"):
             pytest.fail(f"Redis is not reachable at {REDIS_URL} (CI starts it)")
         pytest.skip(f"no Redis at {REDIS_URL}")
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+
+
+REDIS_CACHE = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+
+
+def test_throttle_counts_live_in_a_shared_cache_that_every_worker_sees(world: World, settings):
+    _require_redis()
+    settings.CACHES = REDIS_CACHE
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"partner": "2/minute"}}
+    import redis
     from django.core.cache import cache
-    from django.core.cache.backends.redis import RedisCache
 
     cache.clear()
     prefix = world.key_a.split(".")[0]
     client_a = _bearer(world.key_a)
     assert [client_a.get("/api/v1/weapon-models/").status_code for _ in range(3)] == [200, 200, 429]
-    # Another worker has its own connection to the same cache: it sees both requests of this key.
-    other_worker = RedisCache(REDIS_URL, {})
-    assert len(other_worker.get(f"throttle_partner_{prefix}")) == 2
+    # Another worker has its own connection to the same Redis: it sees this key's three requests.
+    other_worker = redis.Redis.from_url(REDIS_URL)
+    counters = other_worker.keys(f"*throttle:partner:{prefix}:*")
+    assert [int(other_worker.get(key)) for key in counters] == [3]
+    assert 0 < other_worker.ttl(counters[0]) <= 61
+    cache.clear()
+
+
+@pytest.mark.parametrize("backend", ["memory", "redis"])
+def test_concurrent_requests_of_one_key_are_all_counted(backend, settings):
+    """32 threads at once, 8 requests each, a limit of 100: exactly 100 pass, whatever the interleaving
+    (DRF's own throttle, which reads, appends to and writes back a history, let all 256 through on Redis)."""
+    if backend == "redis":
+        _require_redis()
+        settings.CACHES = REDIS_CACHE
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"partner": "100/hour"}}
+    from django.core.cache import cache
+
+    from provenance.api.throttling import PartnerKeyRateThrottle
+
+    cache.clear()
+    request = SimpleNamespace(auth=OrganisationAPIKey(prefix=f"concurrent-{backend}"))
+    barrier = threading.Barrier(32)
+
+    def burst() -> list[bool]:
+        barrier.wait()
+        return [PartnerKeyRateThrottle().allow_request(request, None) for _ in range(8)]
+
+    with ThreadPoolExecutor(max_workers=32) as pool:
+        allowed = [ok for results in pool.map(lambda _: burst(), range(32)) for ok in results]
+    assert allowed.count(True) == 100
     cache.clear()
 
 
@@ -289,3 +329,18 @@ def test_admin_access_log_is_read_only_and_filterable(world: World, admin_client
     assert admin_client.get("/admin/provenance/accesslog/add/").status_code == 403
     row = AccessLog.objects.first()
     assert admin_client.post(f"/admin/provenance/accesslog/{row.pk}/delete/", {"post": "yes"}).status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_access_logs_asynchronous_commit_does_not_leak_into_other_writes():
+    if connection.vendor != "postgresql":
+        pytest.skip("synchronous_commit is PostgreSQL's")
+    key = factories.OrganisationAPIKeyFactory()
+    with CaptureQueriesContext(connection) as captured:
+        row = access_log_record(api_key=key, method="GET", path="/api/v1/parts/", query="", status=200, records=1)
+    statements = [q["sql"] for q in captured.captured_queries]
+    assert statements[:2] == ["BEGIN", "SET LOCAL synchronous_commit TO OFF"], statements
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"
+    assert AccessLog.objects.get(pk=row.pk).records == 1
