@@ -11,7 +11,9 @@ What it does:
    workers;
 3. runs N client threads (http.client, loopback only, bounded by the duration), each cycling through the
    findings list (filtered by weapon), one recovered-item detail (the visible item with the most findings,
-   its whole teardown list included) and the breakdown endpoint;
+   its whole teardown list included) and the breakdown endpoint; with `--spread N`, through N different
+   URLs of each (further weapons and pages, the next items by size, breakdowns by manufacturer and with
+   parent attribution), each client starting at another point of the list;
 4. prints p50 / p95 / p99 latency, requests per second, errors and cache hits (`X-Cache`) per endpoint and
    overall, then stops gunicorn.
 
@@ -55,8 +57,10 @@ def _django(database_url: str):
     django.setup()
 
 
-def prepare(database_url: str) -> dict:
-    """The benchmark's organisation and key, and the URLs to call (chosen from what the partner sees)."""
+def prepare(database_url: str, spread: int = 1) -> dict:
+    """The benchmark's organisation and key, and the URLs to call (chosen from what the partner sees): per
+    endpoint `spread` different URLs (1: the weapon with the most findings, the item with the most findings;
+    more: further weapons, pages, items and breakdown dimensions)."""
     _django(database_url)
     from django.db.models import Count
 
@@ -68,24 +72,35 @@ def prepare(database_url: str) -> dict:
         name=ORGANISATION, defaults={"kind": Organisation.Kind.PARTNER, "notes": "Created by bench/api_load.py"}
     )
     api_key, raw_key = api_key_create(organisation=organisation, name=f"load {time.strftime('%Y-%m-%d %H:%M')}")
-    weapon = (
+    weapons = list(
         findings_visible_to(organisation=organisation)
-        .values("item__weapon_model__designation")
+        .values_list("item__weapon_model__designation")
         .annotate(n=Count("pk"))
-        .order_by("-n")
-        .first()["item__weapon_model__designation"]
+        .order_by("-n", "item__weapon_model__designation")
     )
-    item = items_visible_to(organisation=organisation).annotate(n=Count("findings")).order_by("-n", "pk").first()
+    items = list(
+        items_visible_to(organisation=organisation).annotate(n=Count("findings")).order_by("-n", "pk")[:spread]
+    )
+    # Pages of 50 that exist, weapon after weapon: (weapon, page) for page 1 of every weapon, then page 2...
+    pages = [(w, page) for page in range(1, 100) for w, n in weapons if n >= page * 50][:spread]
+    dimensions = [(by, attribution) for attribution in ("hq", "parent") for by in ("country", "manufacturer")]
+    breakdowns = [(w, by, attr) for by, attr in dimensions for w, _n in weapons][:spread]
     return {
         "key": raw_key,
         "key_prefix": api_key.prefix,
         "organisation_id": organisation.pk,
         "urls": {
-            "findings list": "/api/v1/findings/?" + urlencode({"weapon": weapon}),
-            "item detail": f"/api/v1/recovered-items/{item.pk}/",
-            "breakdown": "/api/v1/stats/breakdown/?" + urlencode({"weapon": weapon, "by": "country"}),
+            "findings list": [
+                "/api/v1/findings/?" + urlencode({"weapon": w, **({"page": p} if p > 1 else {})}) for w, p in pages
+            ],
+            "item detail": [f"/api/v1/recovered-items/{item.pk}/" for item in items],
+            "breakdown": [
+                "/api/v1/stats/breakdown/?"
+                + urlencode({"weapon": w, "by": by, **({"attribution": attr} if attr != "hq" else {})})
+                for w, by, attr in breakdowns
+            ],
         },
-        "item_findings": item.n,
+        "item_findings": items[0].n,
     }
 
 
@@ -172,12 +187,18 @@ def percentile(values: list[float], p: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(p) - 1] if len(values) > 1 else values[0]
 
 
-def run(port: int, key: str, urls: dict[str, str], clients: int, seconds: float) -> list:
-    url_list = list(urls.items())
+def run(port: int, key: str, urls: dict[str, list[str]], clients: int, seconds: float) -> list:
+    """Warm up (5 s, the first URL of each endpoint only), then `seconds` over every URL, endpoints in turn."""
+    first = [(name, url_list[0]) for name, url_list in urls.items()]
+    every = [
+        (name, url_list[j % len(url_list)])
+        for j in range(max(map(len, urls.values())))
+        for name, url_list in urls.items()
+    ]
     # Warm-up: every worker opens its database connection and loads the code.
     warm: list = []
     threads = [
-        threading.Thread(target=client_loop, args=(port, key, url_list, time.monotonic() + 5, n, warm))
+        threading.Thread(target=client_loop, args=(port, key, first, time.monotonic() + 5, n, warm))
         for n in range(clients)
     ]
     for t in threads:
@@ -186,8 +207,12 @@ def run(port: int, key: str, urls: dict[str, str], clients: int, seconds: float)
         t.join()
     results: list = []
     stop_at = time.monotonic() + seconds
+    # Client n starts n/clients of the way into the list, so the clients do not ask for the same URLs in step.
     threads = [
-        threading.Thread(target=client_loop, args=(port, key, url_list, stop_at, n, results)) for n in range(clients)
+        threading.Thread(
+            target=client_loop, args=(port, key, every, stop_at, n * max(1, len(every) // clients), results)
+        )
+        for n in range(clients)
     ]
     for t in threads:
         t.start()
@@ -222,10 +247,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--cache", choices=["on", "off"], default="on", help="the API's response cache")
+    parser.add_argument(
+        "--spread", type=int, default=1, help="distinct URLs per endpoint (1: the same three URLs throughout)"
+    )
     args = parser.parse_args()
 
     load_before = os.getloadavg()
-    setup = prepare(args.database_url)
+    setup = prepare(args.database_url, args.spread)
     print(f"endpoints: {json.dumps(setup['urls'])} (item with {setup['item_findings']} findings)")
     server = start_gunicorn(args.database_url, args.port, args.workers, args.cache == "on")
     try:
@@ -239,7 +267,7 @@ def main() -> None:
     table = report(results, args.seconds)
     print(
         f"{args.clients} clients, {args.seconds:.0f} s, gunicorn with {args.workers} workers, response cache "
-        f"{args.cache}, {args.database_url}"
+        f"{args.cache}, {args.spread} URL(s) per endpoint, {args.database_url}"
     )
     print(
         f"{os.cpu_count()} CPUs shared by gunicorn, PostgreSQL and the clients; load average before the run "
