@@ -3,14 +3,17 @@
 The OpenAPI defaults are in `config.common.api_schema` (importing drf-spectacular here would be circular:
 DRF imports this module while it is still loading its generic views)."""
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
+from django.utils.functional import cached_property
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.views import exception_handler
 
 __all__ = [
+    "CountCachingPaginator",
     "DeferredJoinPagination",
     "ErrorSerializer",
     "StandardPagination",
@@ -19,15 +22,50 @@ __all__ = [
 ]
 
 
+class CountCachingPaginator(Paginator):
+    """A paginator whose total count is kept in Django's cache under `count_key` (when one is given): paging
+    through a broad filter then counts its rows once, not once a page (a COUNT over 300,000 visible findings
+    costs more than the page itself). The key must change whenever the count can (see the views')."""
+
+    def __init__(self, object_list, per_page, *, count_key: str | None = None, count_timeout: int = 0, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.count_key, self.count_timeout = count_key, count_timeout
+
+    @cached_property
+    def count(self) -> int:
+        if self.count_key is None:
+            return Paginator.count.func(self)
+        count = cache.get(self.count_key)
+        if count is None:
+            count = Paginator.count.func(self)
+            cache.set(self.count_key, count, self.count_timeout)
+        return count
+
+
 class StandardPagination(PageNumberPagination):
-    """`?page=N&page_size=M`; M defaults to 50 and is capped at 500 whatever the client asks for."""
+    """`?page=N&page_size=M`; M defaults to 50 and is capped at 500 whatever the client asks for. A view with
+    `count_cache_key()` (returning a cache key, or None, and seconds) has its counts cached
+    (`CountCachingPaginator`)."""
 
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
 
+    def paginate_queryset(self, queryset, request, view=None):
+        count_key, timeout = view.count_cache_key() if hasattr(view, "count_cache_key") else (None, 0)
+        make_paginator = self.paginator_factory(view)
 
-class DeferredJoinPaginator(Paginator):
+        def paginator(object_list, per_page, **kwargs):
+            return make_paginator(object_list, per_page, count_key=count_key, count_timeout=timeout, **kwargs)
+
+        self.django_paginator_class = paginator
+        return super().paginate_queryset(queryset, request, view)
+
+    def paginator_factory(self, view):
+        return CountCachingPaginator
+
+
+class DeferredJoinPaginator(CountCachingPaginator):
     """Fetches a page as `rows.filter(pk__in=<the page's primary keys>)`, still one query: the filtered,
     ordered LIMIT/OFFSET runs as a subquery over the narrow rows only, and the relations are joined for the
     page's rows alone. PostgreSQL plans that in half the time of one query that both filters (visibility and
@@ -52,14 +90,13 @@ class DeferredJoinPagination(StandardPagination):
     """`StandardPagination` whose page query is a deferred join (`DeferredJoinPaginator`): the view gives the
     rows to fetch, `view.page_rows()` (relations joined, no filters: the keys come from the filtered queryset)."""
 
-    def paginate_queryset(self, queryset, request, view=None):
+    def paginator_factory(self, view):
         rows = view.page_rows()
 
         def paginator(object_list, per_page, **kwargs):
             return DeferredJoinPaginator(object_list, per_page, rows=rows, **kwargs)
 
-        self.django_paginator_class = paginator
-        return super().paginate_queryset(queryset, request, view)
+        return paginator
 
 
 class ErrorSerializer(serializers.Serializer):

@@ -8,7 +8,9 @@ after an item is unpublished, turned RED, or shared with one more organisation; 
 or a raw SQL update. Entries are never invalidated, they are just never asked for again, and expire.
 
 Authentication, key revocation, throttling and the access log all still run on every request: only the
-handler's work (queries, serialisation, rendering) is skipped. Only 200 responses to GET are kept.
+handler's work (queries, serialisation, rendering) is skipped. Only 200 responses to GET are kept. A
+list's total count is kept too, under the same version and scope and the query without `page` and
+`page_size`: paging through a broad filter counts its rows once.
 `API_RESPONSE_CACHE_SECONDS = 0` turns the cache off; `X-Cache: hit` / `miss` tells which one answered.
 """
 
@@ -35,6 +37,7 @@ class CachedResponseMixin:
     """For the partner API's read views (they give `caller()` and `records_returned`)."""
 
     _cache_entry: tuple[str, int] | None = None
+    _cache_context: tuple[int, str, int] | None = None  # version, scope, seconds
 
     def _cache_scope(self) -> str | None:
         caller = self.caller()
@@ -52,6 +55,7 @@ class CachedResponseMixin:
         version = data_version() if scope else None
         if version is None:
             return handler(request, *args, **kwargs)
+        self._cache_context = (version, scope, seconds)
         url = request.build_absolute_uri()
         day = timezone.localdate().isoformat()
         key = f"{KEY_PREFIX}:{version}:{scope}:{day}:{hashlib.sha256(url.encode()).hexdigest()}"
@@ -65,6 +69,15 @@ class CachedResponseMixin:
         response = handler(request, *args, **kwargs)
         response["X-Cache"] = "miss"
         return response
+
+    def count_cache_key(self) -> tuple[str | None, int]:
+        """Where the pagination keeps this list's total count (config.common.api.CountCachingPaginator)."""
+        if self._cache_context is None:
+            return None, 0
+        version, scope, seconds = self._cache_context
+        params = sorted((k, v) for k, v in self.request.query_params.lists() if k not in ("page", "page_size"))
+        digest = hashlib.sha256(repr((self.request.path, params)).encode()).hexdigest()
+        return f"{KEY_PREFIX}-count:{version}:{scope}:{timezone.localdate().isoformat()}:{digest}", seconds
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

@@ -1,6 +1,7 @@
 """Query budgets: every list endpoint costs the same number of queries at page size 10 and 100."""
 
 import pytest
+from django.core.cache import cache as django_cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -53,6 +54,8 @@ def crowded_world(db):
 
 
 def _queries(client: Client, url: str, page_size: int, cache: str = "miss") -> int:
+    if cache == "miss":
+        django_cache.clear()  # Nothing kept from an earlier request: not the response, not the list's count.
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url, {"page_size": page_size})
     assert response.status_code == 200
@@ -65,19 +68,14 @@ def test_partner_list_queries_do_not_grow_with_the_page(crowded_world):
     # One test for all endpoints: building the crowded world is the slow part.
     client = Client(headers={"authorization": f"Bearer {crowded_world}"})
     client.get("/api/v1/parts/")  # the first request of the minute also records last_used_at
-    measured = {
-        endpoint: (_queries(client, f"/api/v1/{endpoint}/", 10), _queries(client, f"/api/v1/{endpoint}/", 100))
-        for endpoint in EXPECTED_PARTNER_QUERIES
-    }
+    measured, again = {}, {}
+    for endpoint in EXPECTED_PARTNER_QUERIES:
+        url = f"/api/v1/{endpoint}/"
+        # Each size computed afresh, then asked again: served from the response cache.
+        sizes = [(_queries(client, url, size), _queries(client, url, size, "hit")) for size in (10, 100)]
+        measured[endpoint] = (sizes[0][0], sizes[1][0])
+        again[endpoint] = (sizes[0][1], sizes[1][1])
     assert measured == {endpoint: (n, n) for endpoint, n in EXPECTED_PARTNER_QUERIES.items()}
-    # Asked again: served from the response cache, whatever the endpoint and the page size.
-    again = {
-        endpoint: (
-            _queries(client, f"/api/v1/{endpoint}/", 10, "hit"),
-            _queries(client, f"/api/v1/{endpoint}/", 100, "hit"),
-        )
-        for endpoint in EXPECTED_PARTNER_QUERIES
-    }
     assert again == dict.fromkeys(EXPECTED_PARTNER_QUERIES, (CACHED_PARTNER_QUERIES, CACHED_PARTNER_QUERIES))
 
 
@@ -108,3 +106,20 @@ def test_item_detail_queries_do_not_grow_with_its_findings(crowded_world, db):
     # (joined part, manufacturer, category, source), 1 sources, 1 access-log INSERT. The findings added in
     # between changed the data version, so the second request is not answered from the cache.
     assert counts == [6, 6]
+
+
+def test_paging_through_a_list_counts_it_once(crowded_world):
+    client = Client(headers={"authorization": f"Bearer {crowded_world}"})
+    django_cache.clear()
+    pages, counts, queries = [], set(), []
+    for page in (1, 2, 3):
+        with CaptureQueriesContext(connection) as captured:
+            body = client.get("/api/v1/findings/", {"page": page, "page_size": 40}).json()
+        pages.append(len(body["results"]))
+        counts.add(body["count"])
+        queries.append(sum(q["sql"].startswith("SELECT COUNT(*)") for q in captured.captured_queries))
+    assert (pages, counts, queries) == ([40, 40, ROWS - 80], {ROWS}, [1, 0, 0])
+    # A new finding changes the data version: the next page counts again, and sees it.
+    factories.FindingFactory(item=factories.RecoveredItemFactory(tlp="CLEAR"))
+    body = client.get("/api/v1/findings/", {"page": 3, "page_size": 40}).json()
+    assert (body["count"], len(body["results"])) == (ROWS + 1, ROWS + 1 - 80)
