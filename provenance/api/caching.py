@@ -30,7 +30,7 @@ from provenance.selectors.visibility import is_staff_user
 
 __all__ = ["CachedResponseMixin"]
 
-KEY_PREFIX = "api-response"
+KEY_PREFIX = "api"
 
 
 class CachedResponseMixin:
@@ -56,9 +56,7 @@ class CachedResponseMixin:
         if version is None:
             return handler(request, *args, **kwargs)
         self._cache_context = (version, scope, seconds)
-        url = request.build_absolute_uri()
-        day = timezone.localdate().isoformat()
-        key = f"{KEY_PREFIX}:{version}:{scope}:{day}:{hashlib.sha256(url.encode()).hexdigest()}"
+        key = self._cache_key("response", request.build_absolute_uri())
         hit = cache.get(key)
         if hit is not None:
             content, content_type, self.records_returned = hit
@@ -74,10 +72,14 @@ class CachedResponseMixin:
         """Where the pagination keeps this list's total count (config.common.api.CountCachingPaginator)."""
         if self._cache_context is None:
             return None, 0
-        version, scope, seconds = self._cache_context
         params = sorted((k, v) for k, v in self.request.query_params.lists() if k not in ("page", "page_size"))
-        digest = hashlib.sha256(repr((self.request.path, params)).encode()).hexdigest()
-        return f"{KEY_PREFIX}-count:{version}:{scope}:{timezone.localdate().isoformat()}:{digest}", seconds
+        return self._cache_key("count", repr((self.request.path, params))), self._cache_context[2]
+
+    def _cache_key(self, kind: str, what: str) -> str:
+        """`kind` ("response" or "count") of `what` (a URL, a query) at this version, for this scope, today."""
+        version, scope, _seconds = self._cache_context
+        digest = hashlib.sha256(what.encode()).hexdigest()
+        return f"{KEY_PREFIX}:{kind}:{version}:{scope}:{timezone.localdate().isoformat()}:{digest}"
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
