@@ -13,6 +13,8 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from matplotlib.figure import Figure
 
 __all__ = ["bar_chart_svg", "shift_chart_svg"]
@@ -20,6 +22,15 @@ __all__ = ["bar_chart_svg", "shift_chart_svg"]
 _HATCHES = ("", "//", "..", "xx", "\\\\", "++", "--", "oo", "||", "**")
 _GREYS = ("#222222", "#555555", "#888888", "#aaaaaa", "#cccccc", "#444444", "#777777", "#999999", "#bbbbbb")
 _MAX_BARS = 15
+_PERIOD_LABEL = {
+    "recovered": gettext_lazy("year recovered"),
+    "analysed": gettext_lazy("year analysed"),
+    "produced": gettext_lazy("year produced"),
+}
+_PERIOD_UNIT_LABEL = {
+    "units": gettext_lazy("share of units (%)"),
+    "parts": gettext_lazy("share of parts (%)"),
+}
 
 
 def _svg(fig: Figure) -> str:
@@ -34,11 +45,12 @@ def _svg(fig: Figure) -> str:
 
 def _top(rows: Sequence[dict], limit: int = _MAX_BARS) -> list[tuple[str, float]]:
     """Label and count of the largest rows; the rest folded into one "other" bar."""
-    pairs = [(str(r.get("label") or r.get("key") or "unknown"), float(r.get("count") or 0)) for r in rows]
+    pairs = [(str(r.get("label") or r.get("key") or _("unknown")), float(r.get("count") or 0)) for r in rows]
+
     if len(pairs) <= limit:
         return pairs
     head, tail = pairs[: limit - 1], pairs[limit - 1 :]
-    return [*head, (f"other ({len(tail)})", sum(n for _, n in tail))]
+    return [*head, (_("other ({count})").format(count=len(tail)), sum(n for _label, n in tail))]
 
 
 def bar_chart_svg(rows: Sequence[dict], *, title: str, xlabel: str, ylabel: str) -> str:
@@ -63,7 +75,7 @@ def bar_chart_svg(rows: Sequence[dict], *, title: str, xlabel: str, ylabel: str)
     ax.set_ylabel(ylabel)
     ax.margins(x=0.12)
     if not pairs:
-        ax.text(0.5, 0.5, "no data", ha="center", va="center", transform=ax.transAxes)
+        ax.text(0.5, 0.5, _("no data"), ha="center", va="center", transform=ax.transAxes)
     return _svg(fig)
 
 
@@ -80,7 +92,7 @@ def shift_chart_svg(shift_result: dict, *, title: str, limit: int = 8) -> str:
             xs,
             shares,
             width=width,
-            label=str(row.get("label") or row.get("key") or "unknown"),
+            label=str(row.get("label") or row.get("key") or _("unknown")),
             color=_GREYS[index % len(_GREYS)],
             edgecolor="#000000",
             hatch=_HATCHES[index % len(_HATCHES)],
@@ -88,10 +100,11 @@ def shift_chart_svg(shift_result: dict, *, title: str, limit: int = 8) -> str:
     ax.set_xticks(range(len(periods)), periods)
     ax.set_title(title)
     period_kind = shift_result.get("period", "recovered")
-    ax.set_xlabel(f"year {period_kind}")
-    ax.set_ylabel(f"share of {shift_result.get('unit', 'units')} (%)")
+    ax.set_xlabel(_PERIOD_LABEL.get(period_kind, period_kind))
+    ax.set_ylabel(_PERIOD_UNIT_LABEL.get(shift_result.get("unit", "units"), ""))
     if rows:
         ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     else:
-        ax.text(0.5, 0.5, "no data", ha="center", va="center", transform=ax.transAxes)
+        ax.text(0.5, 0.5, _("no data"), ha="center", va="center", transform=ax.transAxes)
+
     return _svg(fig)

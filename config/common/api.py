@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
@@ -117,5 +118,6 @@ def api_exception_handler(exc, context):
     if response is not None and isinstance(exc, ValidationError):
         errors = response.data if isinstance(response.data, dict) else {"non_field_errors": response.data}
         errors = {key: value if isinstance(value, list) else [value] for key, value in errors.items()}
-        response.data = {"detail": "Invalid request parameters.", "errors": errors}
+        response.data = {"detail": _("Invalid request parameters."), "errors": errors}
+
     return response

@@ -5,10 +5,14 @@ Accepts alpha-2 (`US`), alpha-3 (`USA`), English short or official names (`Unite
 (`SU`). Returns None for anything it cannot place with certainty: never a guess.
 """
 
+import gettext
 from functools import cache
 
 import pycountry
 from django.db.models import Q
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_countries import countries as _django_countries
 
 # Names analysts and published reports use that ISO does not list as such.
@@ -56,9 +60,58 @@ _EXTRA = {
     "BOLIVIA": "BO",
     "VENEZUELA": "VE",
     "TANZANIA": "TZ",
+    # Ukrainian short and common forms (the full names come from django-countries and pycountry).
+    "США": "US",
+    "СПОЛУЧЕНІ ШТАТИ": "US",
+    "АМЕРИКА": "US",
+    "ВЕЛИКОБРИТАНІЯ": "GB",
+    "БРИТАНІЯ": "GB",
+    "АНГЛІЯ": "GB",
+    "ВБ": "GB",
+    "РОСІЯ": "RU",
+    "РФ": "RU",
+    "БІЛОРУСЬ": "BY",
+    "БІЛОРУСІЯ": "BY",
+    "БЄЛАРУСЬ": "BY",
+    "РБ": "BY",
+    "КИТАЙ": "CN",
+    "КНР": "CN",
+    "ТАЙВАНЬ": "TW",
+    "ПІВДЕННА КОРЕЯ": "KR",
+    "КОРЕЯ": "KR",
+    "ПІВНІЧНА КОРЕЯ": "KP",
+    "КНДР": "KP",
+    "ІРАН": "IR",
+    "НІМЕЧЧИНА": "DE",
+    "ФРН": "DE",
+    "НІДЕРЛАНДИ": "NL",
+    "ГОЛЛАНДІЯ": "NL",
+    "ЧЕХІЯ": "CZ",
+    "ТУРЕЧЧИНА": "TR",
+    "В'ЄТНАМ": "VN",
+    "В’ЄТНАМ": "VN",
+    "ШВЕЙЦАРІЯ": "CH",
+    "ЯПОНІЯ": "JP",
+    "ГОНКОНГ": "HK",
+    "СРСР": "SU",
+    "РАДЯНСЬКИЙ СОЮЗ": "SU",
 }
 
-HISTORIC_CODES = {"SU": "Soviet Union"}
+HISTORIC_CODES = {"SU": gettext_lazy("Soviet Union")}
+
+
+def _ukrainian_names() -> dict[str, str]:
+    """Ukrainian country names: django-countries' (as the admin shows them) and pycountry's ISO names."""
+    table: dict[str, str] = {}
+    iso = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["uk"], fallback=True)
+    for country in pycountry.countries:
+        for attr in ("name", "official_name", "common_name"):
+            value = getattr(country, attr, None)
+            if value:
+                table[iso.gettext(value).upper()] = country.alpha_2
+    with translation.override("uk"):
+        table.update({str(name).upper(): code for code, name in _django_countries})
+    return table
 
 
 @cache
@@ -73,6 +126,7 @@ def _lookup() -> dict[str, str]:
                 table[value.upper()] = country.alpha_2
     for code in HISTORIC_CODES:
         table[code] = code
+    table.update({name: code for name, code in _ukrainian_names().items() if name not in table})
     table.update(_EXTRA)
     return table
 
@@ -88,11 +142,12 @@ def country_code(value: str | None) -> str | None:
 
 
 def country_name(code: str | None) -> str:
-    """The English short name of an alpha-2 code ("unknown" for None or blank)."""
+    """The short name of an alpha-2 code in the active language ("unknown" for None or blank)."""
     if not code:
-        return "unknown"
+        return _("unknown")
     if code in HISTORIC_CODES:
-        return HISTORIC_CODES[code]
+        return str(HISTORIC_CODES[code])
+
     return str(dict(_django_countries).get(code, code))
 
 

@@ -6,6 +6,7 @@
 from pathlib import Path
 
 import environ
+from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -44,6 +45,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -97,6 +99,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
+LANGUAGES = [("uk", "Українська"), ("en", "English")]
+# Strings of config/ (site titles, the admin's language switcher); each app keeps its own <app>/locale/.
+LOCALE_PATHS = [BASE_DIR / "config" / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -163,24 +168,24 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"DatePrecisionEnum": "provenance.models.items.DatePrecision"},
 }
 
-# Short English names, as briefings and the interfaces spec use them ("United States", not the ISO long form).
+# Short names (translated), as briefings and the interfaces spec use them ("United States", not the ISO long form).
 COUNTRIES_OVERRIDE = {
-    "SU": "Soviet Union",
-    "US": "United States",
-    "GB": "United Kingdom",
-    "RU": "Russia",
-    "KR": "South Korea",
-    "KP": "North Korea",
-    "IR": "Iran",
-    "TW": "Taiwan",
-    "NL": "Netherlands",
-    "VN": "Vietnam",
-    "MD": "Moldova",
-    "SY": "Syria",
-    "LA": "Laos",
-    "BO": "Bolivia",
-    "VE": "Venezuela",
-    "TZ": "Tanzania",
+    "SU": _("Soviet Union"),
+    "US": _("United States"),
+    "GB": _("United Kingdom"),
+    "RU": _("Russia"),
+    "KR": _("South Korea"),
+    "KP": _("North Korea"),
+    "IR": _("Iran"),
+    "TW": _("Taiwan"),
+    "NL": _("Netherlands"),
+    "VN": _("Vietnam"),
+    "MD": _("Moldova"),
+    "SY": _("Syria"),
+    "LA": _("Laos"),
+    "BO": _("Bolivia"),
+    "VE": _("Venezuela"),
+    "TZ": _("Tanzania"),
 }
 COUNTRIES_FIRST = []
 

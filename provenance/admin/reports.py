@@ -8,6 +8,7 @@ or deleted here.
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
@@ -17,7 +18,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from provenance.briefings.params import RESTRICTIONS_DATE, params_from_query
+from provenance.briefings.params import LANGUAGES, RESTRICTIONS_DATE, active_language, params_from_query
 from provenance.models import BriefingReport, RecoveredItem, WeaponModel
 from provenance.services.briefings import FORMATS, briefing_request
 
@@ -75,6 +76,11 @@ class BriefingRequestForm(forms.Form):
     )
     as_of = forms.DateField(label=_("ownership as of"), required=False, help_text=_("Default: today."))
     produced_after = forms.DateField(label=_("produced after"), initial=RESTRICTIONS_DATE, required=False)
+    language = forms.ChoiceField(
+        label=_("language"),
+        choices=[(code, name) for code, name in settings.LANGUAGES if code in LANGUAGES],
+        help_text=_("The language the briefing is written in."),
+    )
     formats = forms.MultipleChoiceField(
         label=_("formats"),
         choices=[(f, f.upper()) for f in FORMATS],
@@ -86,6 +92,7 @@ class BriefingRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         families = WeaponModel.objects.exclude(family="").order_by("family").values_list("family", flat=True)
         self.fields["family"].choices = [("", "---------"), *((f, f) for f in families.distinct())]
+        self.fields["language"].initial = active_language()
 
     def clean(self):
         data = super().clean()
@@ -105,6 +112,7 @@ class BriefingRequestForm(forms.Form):
             "period": data.get("period"),
             "as_of": data.get("as_of"),
             "produced_after": data.get("produced_after"),
+            "language": data.get("language"),
         }
         try:
             self.params = params_from_query(
@@ -164,7 +172,8 @@ class BriefingReportAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("requested by"))
     def requested(self, obj: BriefingReport) -> str:
-        who = obj.requested_by.get_username() if obj.requested_by else "command line"
+        who = obj.requested_by.get_username() if obj.requested_by else _("command line")
+
         return f"{who} for {obj.organisation}" if obj.organisation else who
 
     @admin.display(description=_("data digest"), ordering="data_digest")
@@ -288,7 +297,9 @@ def briefing_for_weapon_models(modeladmin, request: HttpRequest, queryset: Query
     from provenance.briefings.params import BriefingParams
 
     reports = [
-        briefing_request(params=BriefingParams(weapon=weapon.designation), requested_by=request.user)
+        briefing_request(
+            params=BriefingParams(weapon=weapon.designation, language=active_language()), requested_by=request.user
+        )
         for weapon in queryset.order_by("designation")
     ]
     _announce(request, reports)
@@ -305,6 +316,8 @@ def briefing_for_items(modeladmin, request: HttpRequest, queryset: QuerySet[Reco
     references = tuple(queryset.order_by("reference").values_list("reference", flat=True))
     if not references:
         return None
-    report = briefing_request(params=BriefingParams(items=references), requested_by=request.user)
+    report = briefing_request(
+        params=BriefingParams(items=references, language=active_language()), requested_by=request.user
+    )
     _announce(request, [report])
     return HttpResponseRedirect(reverse("admin:provenance_briefingreport_change", args=[report.pk]))

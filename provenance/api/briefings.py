@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -24,7 +25,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from provenance.briefings.params import params_from_query
+from provenance.briefings.params import active_language, params_from_query
 from provenance.models import BriefingReport, OrganisationAPIKey
 from provenance.selectors.visibility import is_staff_user, items_visible_to
 from provenance.services.briefings import FORMATS, briefing_request
@@ -46,6 +47,7 @@ PARAMETER_NAMES = (
     "produced_after",
     "title",
     "note",
+    "language",
 )
 
 
@@ -123,11 +125,12 @@ class BriefingListView(BriefingAPIMixin, APIView):
     def post(self, request):
         data = request.data if isinstance(request.data, dict) else {}
         query = {key: data[key] for key in PARAMETER_NAMES if key in data}
+        query.setdefault("language", active_language())
         if isinstance(query.get("foreign_only"), bool):
             query["foreign_only"] = "1" if query["foreign_only"] else ""
         formats = data.get("formats") or list(FORMATS)
         if not isinstance(formats, list) or not set(formats) <= set(FORMATS):
-            raise ValidationError({"formats": [f"A list of: {', '.join(FORMATS)}."]})
+            raise ValidationError({"formats": [_("A list of: {formats}.").format(formats=", ".join(FORMATS))]})
         try:
             params = params_from_query({k: v for k, v in query.items() if isinstance(v, str | int | float)})
         except DjangoValidationError as error:
@@ -137,7 +140,8 @@ class BriefingListView(BriefingAPIMixin, APIView):
         hidden = organisation is not None and params.item
         if hidden and not items_visible_to(organisation=organisation).filter(reference=params.item).exists():
             # The same message as for an item that does not exist: hidden items must not be probed.
-            raise ValidationError({"item": [f"No recovered item “{params.item}”."]})
+            raise ValidationError({"item": [_("No recovered item “{item}”.").format(item=params.item)]})
+
         report = briefing_request(
             params=params,
             requested_by=None if organisation is not None else request.user,

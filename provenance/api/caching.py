@@ -22,7 +22,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from rest_framework.response import Response
 
 from provenance.selectors.data_version import data_version
@@ -76,10 +76,12 @@ class CachedResponseMixin:
         return self._cache_key("count", repr((self.request.path, params))), self._cache_context[2]
 
     def _cache_key(self, kind: str, what: str) -> str:
-        """`kind` ("response" or "count") of `what` (a URL, a query) at this version, for this scope, today."""
+        """`kind` ("response" or "count") of `what` (a URL, a query) at this version, for this scope, today
+        (responses also per language: country names and messages follow Accept-Language)."""
         version, scope, _seconds = self._cache_context
         digest = hashlib.sha256(what.encode()).hexdigest()
-        return f"{KEY_PREFIX}:{kind}:{version}:{scope}:{timezone.localdate().isoformat()}:{digest}"
+        language = translation.get_language() if kind == "response" else ""
+        return f"{KEY_PREFIX}:{kind}:{version}:{scope}:{timezone.localdate().isoformat()}:{language}:{digest}"
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

@@ -7,12 +7,21 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 RESTRICTIONS_DATE = dt.date(2022, 2, 24)
 """Default cut-off for "produced after restrictions": the full-scale invasion and the first export bans."""
 
 _DATE_FIELDS = ("date_from", "date_to", "as_of", "produced_after")
 _TEXT_LIMIT = 4000
+LANGUAGES = ("uk", "en")
+"""The languages a briefing is written in (`--language`, the API's "language")."""
+
+
+def active_language() -> str:
+    """The briefing language matching the active one (the admin's or the API caller's): uk or en."""
+    return "uk" if (get_language() or "").startswith("uk") else "en"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -33,6 +42,7 @@ class BriefingParams:
     as_of: dt.date | None = None
     period: str = "recovered"
     produced_after: dt.date = RESTRICTIONS_DATE
+    language: str = "en"
 
     def filters(self):
         """The analytics filters of this selection (`items` is applied as a queryset, see `data`)."""
@@ -89,11 +99,14 @@ def params_from_query(data: dict[str, Any], *, items: tuple[str, ...] = ()) -> B
     cleaned = form.cleaned_data
     title = str(data.get("title") or "").strip()
     note = str(data.get("note") or "").strip()
+    language = str(data.get("language") or "en").strip().lower()
     errors = {}
     if len(title) > 300:
-        errors["title"] = ["At most 300 characters."]
+        errors["title"] = [_("At most 300 characters.")]
     if len(note) > _TEXT_LIMIT:
-        errors["note"] = [f"At most {_TEXT_LIMIT} characters."]
+        errors["note"] = [_("At most {limit} characters.").format(limit=_TEXT_LIMIT)]
+    if language not in LANGUAGES:
+        errors["language"] = [_("Choose one of: {languages}.").format(languages=", ".join(LANGUAGES))]
     if errors:
         raise ValidationError(errors)
     return BriefingParams(
@@ -111,6 +124,7 @@ def params_from_query(data: dict[str, Any], *, items: tuple[str, ...] = ()) -> B
         as_of=cleaned.get("as_of") or None,
         period=cleaned.get("period") or "recovered",
         produced_after=cleaned.get("produced_after") or RESTRICTIONS_DATE,
+        language=language,
     )
 
 

@@ -15,6 +15,10 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format, number_format
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from config.common.countries import country_name
 from provenance.selectors.analytics import counting_rule
@@ -29,42 +33,49 @@ COUNTRY_ROWS = 20
 SHIFT_PERIODS = 6
 
 TLP_MEANING = {
-    "CLEAR": "Disclosure is not limited.",
-    "GREEN": "Limited disclosure: recipients may share within their community, not publicly.",
-    "AMBER": "Limited disclosure: recipients may share only on a need-to-know basis within their "
-    "organisation and its clients.",
-    "AMBER+STRICT": "Limited disclosure: recipients may share only on a need-to-know basis within their organisation.",
-    "RED": "For the eyes and ears of individual recipients only; no further disclosure.",
+    "CLEAR": _lazy("Disclosure is not limited."),
+    "GREEN": _lazy("Limited disclosure: recipients may share within their community, not publicly."),
+    "AMBER": _lazy(
+        "Limited disclosure: recipients may share only on a need-to-know basis within their "
+        "organisation and its clients."
+    ),
+    "AMBER+STRICT": _lazy(
+        "Limited disclosure: recipients may share only on a need-to-know basis within their organisation."
+    ),
+    "RED": _lazy("For the eyes and ears of individual recipients only; no further disclosure."),
 }
 
 TLP_COLOUR = {"CLEAR": "#ffffff", "GREEN": "#33ff00", "AMBER": "#ffc000", "AMBER+STRICT": "#ffc000", "RED": "#ff2b2b"}
 
 UNIT_TEXT = {
-    "units": ("component units", "the sum of the quantities recorded on each teardown line"),
-    "parts": ("distinct part types", "distinct part types per recovered item (a part found in two items counts twice)"),
+    "units": (_lazy("component units"), _lazy("the sum of the quantities recorded on each teardown line")),
+    "parts": (
+        _lazy("distinct part types"),
+        _lazy("distinct part types per recovered item (a part found in two items counts twice)"),
+    ),
 }
 
 ATTRIBUTION_TEXT = {
-    "hq": "the country of the maker's headquarters",
-    "parent": "the headquarters country of the maker's ultimate parent company on {as_of}",
-    "origin": "the country-of-origin marking printed on the package",
+    "hq": _lazy("the country of the maker's headquarters"),
+    "parent": _lazy("the headquarters country of the maker's ultimate parent company on {as_of}"),
+    "origin": _lazy("the country-of-origin marking printed on the package"),
 }
 
 CHPL_NOTE = {
-    "1": "integrated circuits",
-    "2": "wireless, navigation and passive components",
-    "3.A": "discrete and other electronic components",
+    "1": _lazy("integrated circuits"),
+    "2": _lazy("wireless, navigation and passive components"),
+    "3.A": _lazy("discrete and other electronic components"),
 }
 
 
 def fmt_int(value: int | None) -> str:
-    """1234567 -> "1,234,567" (an en dash for no value)."""
-    return "–" if value is None else f"{value:,}"
+    """1234567 -> "1,234,567" ("1 234 567" in Ukrainian; an en dash for no value)."""
+    return "–" if value is None else number_format(value, force_grouping=True)
 
 
 def fmt_share(value: float | None) -> str:
-    """0.3512 -> "35.1%" (an en dash for no value)."""
-    return "–" if value is None else f"{value * 100:.1f}%"
+    """0.3512 -> "35.1%" ("35,1%" in Ukrainian; an en dash for no value)."""
+    return "–" if value is None else number_format(value * 100, 1) + "%"
 
 
 def fmt_pp(value: float | None) -> str:
@@ -72,42 +83,43 @@ def fmt_pp(value: float | None) -> str:
     if value is None:
         return "–"
     sign = "+" if value > 0 else ("−" if value < 0 else "±")
-    return f"{sign}{abs(value):.1f} pp"
+    return _("{sign}{value} pp").format(sign=sign, value=number_format(abs(value), 1))
 
 
 def fmt_date(value: dt.date | None, precision: str = "day") -> str:
-    """A date at the precision known: 7 Sep 2025, Sep 2025 or 2025."""
+    """A date at the precision known, in the active language: 7 Sep 2025, Sep 2025 or 2025 (7 вересня 2025)."""
     if value is None:
         return "–"
     if precision == "year":
         return f"{value:%Y}"
+    ukrainian = (get_language() or "").startswith("uk")
     if precision == "month":
-        return f"{value:%b %Y}"
-    return f"{value.day} {value:%b %Y}"
+        return date_format(value, "F Y" if ukrainian else "M Y")
+    return date_format(value, "j E Y" if ukrainian else "j M Y")
 
 
 def default_title(data: BriefingData) -> str:
     """A title from the selection when the analyst typed none."""
     params = data.params
     if params.item:
-        return f"{_what(params)}: recovered item {params.item}"
+        return _("{what}: recovered item {item}").format(what=_what(params), item=params.item)
     if params.weapon and len(data.weapons) == 1:
         weapon = data.weapons[0]
         name = weapon["weapon_model__name"]
         designation = weapon["weapon_model__designation"]
         label = designation if not name or name == designation else f"{designation} {name}"
-        return f"{_what(params)} in the {label}"
+        return _("{what} in the {weapon}").format(what=_what(params), weapon=label)
     if params.weapon:
-        return f"{_what(params)} in the {params.weapon}"
+        return _("{what} in the {weapon}").format(what=_what(params), weapon=params.weapon)
     if params.family:
-        return f"{_what(params)} in weapons of the {params.family} family"
+        return _("{what} in weapons of the {family} family").format(what=_what(params), family=params.family)
     if params.items:
-        return f"{_what(params)} in selected recovered items"
-    return f"{_what(params)} in recovered weapons"
+        return _("{what} in selected recovered items").format(what=_what(params))
+    return _("{what} in recovered weapons").format(what=_what(params))
 
 
 def _what(params) -> str:
-    return "Foreign-made components" if params.foreign_only else "Where the components were made"
+    return _("Foreign-made components") if params.foreign_only else _("Where the components were made")
 
 
 def _top_makers(rows: list[dict]) -> list[dict]:
@@ -119,7 +131,9 @@ def _top_makers(rows: list[dict]) -> list[dict]:
 def _weapon_list(weapons: list[dict]) -> str:
     """ "9M727 Iskander-K" for one or a few models; designations only when there are many."""
     if len(weapons) > 4:
-        return f"{len(weapons)} models: " + ", ".join(w["weapon_model__designation"] for w in weapons)
+        return _("{count} models: ").format(count=len(weapons)) + ", ".join(
+            w["weapon_model__designation"] for w in weapons
+        )
     labels = []
     for w in weapons:
         designation, name = w["weapon_model__designation"], w["weapon_model__name"] or ""
@@ -203,66 +217,86 @@ def briefing_context(
     title = params.title or default_title(data)
     weapons = _weapon_list(data.weapons)
     scope = [
-        ("Weapon models", weapons or "none in the selection"),
-        ("Recovered items", fmt_int(data.items_total)),
-        ("Teardown lines", fmt_int(data.annex_total)),
+        (_("Weapon models"), weapons or _("none in the selection")),
+        (_("Recovered items"), fmt_int(data.items_total)),
+        (_("Teardown lines"), fmt_int(data.annex_total)),
     ]
     if params.family:
-        scope.append(("Weapon family", params.family))
+        scope.append((_("Weapon family"), params.family))
     if params.item:
-        scope.append(("Recovered item", params.item))
+        scope.append((_("Recovered item"), params.item))
     if params.items:
-        scope.append(("Chosen items", ", ".join(params.items[:20]) + (" …" if len(params.items) > 20 else "")))
+        scope.append((_("Chosen items"), ", ".join(params.items[:20]) + (" …" if len(params.items) > 20 else "")))
     if params.date_from or params.date_to:
-        scope.append(("Recovered between", f"{fmt_date(params.date_from)} and {fmt_date(params.date_to) or 'today'}"))
+        scope.append(
+            (
+                _("Recovered between"),
+                _("{start} and {end}").format(
+                    start=fmt_date(params.date_from), end=fmt_date(params.date_to) or _("today")
+                ),
+            )
+        )
     if organisation:
-        scope.append(("Visibility", f"only the items shared with {organisation}"))
+        scope.append(
+            (_("Visibility"), _("only the items shared with {organisation}").format(organisation=organisation))
+        )
 
     denominator = (
-        f"{fmt_int(total)} {unit_name} made outside the weapon's country of origin (foreign-made only)"
+        _("{total} {unit} made outside the weapon's country of origin (foreign-made only)")
         if params.foreign_only
-        else f"all {fmt_int(total)} {unit_name} found, including those made in the weapon's country of origin"
-    )
+        else _("all {total} {unit} found, including those made in the weapon's country of origin")
+    ).format(total=fmt_int(total), unit=unit_name)
     rules = [
-        ("Unit", f"{unit_name}: {unit_rule}."),
-        ("Attribution", f"A part counts for {ATTRIBUTION_TEXT[params.attribution].format(as_of=as_of)}."),
-        ("Denominator", f"Shares are of {denominator}."),
-        ("Unknown values", "Parts whose maker or country is not known are counted as “unknown”, never dropped."),
+        (_("Unit"), f"{unit_name}: {unit_rule}."),
         (
-            "Year-over-year",
+            _("Attribution"),
+            _("A part counts for {attribution}.").format(
+                attribution=ATTRIBUTION_TEXT[params.attribution].format(as_of=as_of)
+            ),
+        ),
+        (_("Denominator"), _("Shares are of {denominator}.").format(denominator=denominator)),
+        (_("Unknown values"), _("Parts whose maker or country is not known are counted as “unknown”, never dropped.")),
+        (
+            _("Year-over-year"),
             {
-                "recovered": "Periods are the year the item was recovered.",
-                "analysed": "Periods are the year the item was analysed.",
-                "produced": "Periods are the production year read from the date code.",
+                "recovered": _("Periods are the year the item was recovered."),
+                "analysed": _("Periods are the year the item was analysed."),
+                "produced": _("Periods are the production year read from the date code."),
             }[params.period],
         ),
         (
-            "Production dates",
-            f"Read from date codes printed on the parts; a part counts as produced after "
-            f"{fmt_date(params.produced_after)} when its whole production week lies after that date.",
+            _("Production dates"),
+            _(
+                "Read from date codes printed on the parts; a part counts as produced after "
+                "{date} when its whole production week lies after that date."
+            ).format(date=fmt_date(params.produced_after)),
         ),
     ]
     key_figures = [
-        {"value": fmt_int(figures["total"]), "label": unit_name, "note": f"in {fmt_int(figures['items'])} items"},
+        {
+            "value": fmt_int(figures["total"]),
+            "label": unit_name,
+            "note": _("in {count} items").format(count=fmt_int(figures["items"])),
+        },
         {
             "value": fmt_share(figures["foreign_share"]),
-            "label": "foreign-made",
+            "label": _("foreign-made"),
             "note": f"{fmt_int(figures['foreign'])} {unit_name}",
         },
-        {"value": fmt_int(figures["countries"]), "label": "makers' countries", "note": ""},
-        {"value": fmt_int(figures["manufacturers"]), "label": "manufacturers", "note": ""},
+        {"value": fmt_int(figures["countries"]), "label": _("makers' countries"), "note": ""},
+        {"value": fmt_int(figures["manufacturers"]), "label": _("manufacturers"), "note": ""},
         {
             "value": fmt_int(figures["chpl_priority"]),
-            "label": "CHPL tier 1–2",
-            "note": "high-priority items",
+            "label": _("CHPL tier 1–2"),
+            "note": _("high-priority items"),
         },
         {
             "value": fmt_int(figures["produced_after"]),
-            "label": f"made after {fmt_date(params.produced_after)}",
-            "note": f"of {fmt_int(figures['dated'])} dated",
+            "label": _("made after {date}").format(date=fmt_date(params.produced_after)),
+            "note": _("of {count} dated").format(count=fmt_int(figures["dated"])),
         },
     ]
-    country_rows = _bar_rows(_fold(country["rows"], COUNTRY_ROWS, "other countries"), total)
+    country_rows = _bar_rows(_fold(country["rows"], COUNTRY_ROWS, _("other countries")), total)
     top_country = next((r for r in country["rows"] if r["key"] is not None), None)
     items = [
         {
@@ -276,7 +310,7 @@ def briefing_context(
     annex = [
         {
             **row,
-            "country_name": country_name(row["country"]) if row["country"] else "unknown",
+            "country_name": country_name(row["country"]),
             "produced": (
                 f"{row['produced_year']}-W{row['produced_week']:02d}"
                 if row["produced_year"] and row["produced_week"]
@@ -291,7 +325,7 @@ def briefing_context(
         "tlp": data.tlp,
         "tlp_label": f"TLP:{data.tlp}",
         "tlp_class": data.tlp.lower().replace("+", "-"),
-        "tlp_meaning": TLP_MEANING[data.tlp],
+        "tlp_meaning": str(TLP_MEANING[data.tlp]),
         "tlp_color": TLP_COLOUR[data.tlp],
         "generated_at": generated_at or timezone.now(),
         "requested_by": requested_by,
@@ -321,7 +355,7 @@ def briefing_context(
         "shift_totals": [fmt_int(p["total"]) for p in shift["periods"]][-SHIFT_PERIODS:],
         "chpl_rows": [
             {**r, "note": CHPL_NOTE.get(r["key"] or "", "")}
-            for r in _bar_rows(_fold(tables["chpl"]["rows"], 10, "other tiers"), total)
+            for r in _bar_rows(_fold(tables["chpl"]["rows"], 10, _("other tiers")), total)
         ],
         "after": after,
         "after_date": fmt_date(params.produced_after),
@@ -357,14 +391,14 @@ def briefing_context(
         context["country_chart"] = _data_url(
             bar_chart_svg(
                 country["rows"][:CHART_ROWS],
-                title=f"{unit_name.capitalize()} by maker's country",
+                title=_("{unit} by maker's country").format(unit=unit_name.capitalize()),
                 xlabel=unit_name.capitalize(),
-                ylabel="Country",
+                ylabel=_("Country"),
             )
         )
         if len(shift["periods"]) > 1:
             context["shift_chart"] = _data_url(
-                shift_chart_svg(_shift_for_chart(shift), title="Share by maker's country and year")
+                shift_chart_svg(_shift_for_chart(shift), title=_("Share by maker's country and year"))
             )
     return context
 
@@ -388,14 +422,21 @@ def _shift_for_chart(shift: dict) -> dict:
 def _headline(data: BriefingData, top_country: dict | None, unit_name: str) -> str:
     figures = data.key_figures
     if not figures["total"]:
-        return "The selection holds no findings."
-    text = (
-        f"{fmt_int(figures['total'])} {unit_name} in {fmt_int(figures['items'])} recovered "
-        f"item{'s' if figures['items'] != 1 else ''}; {fmt_share(figures['foreign_share'])} were made abroad "
-        f"by makers in {fmt_int(figures['countries'])} countr{'ies' if figures['countries'] != 1 else 'y'}."
-    )
+        return _("The selection holds no findings.")
+    text = ngettext(
+        "{total} {unit} in {items} recovered item; ",
+        "{total} {unit} in {items} recovered items; ",
+        figures["items"],
+    ).format(total=fmt_int(figures["total"]), unit=unit_name, items=fmt_int(figures["items"]))
+    text += ngettext(
+        "{share} were made abroad by makers in {countries} country.",
+        "{share} were made abroad by makers in {countries} countries.",
+        figures["countries"],
+    ).format(share=fmt_share(figures["foreign_share"]), countries=fmt_int(figures["countries"]))
     if top_country:
-        text += f" Largest share: {top_country['label']} ({fmt_share(top_country['share'])})."
+        text += " " + _("Largest share: {country} ({share}).").format(
+            country=top_country["label"], share=fmt_share(top_country["share"])
+        )
     return text
 
 
@@ -413,14 +454,20 @@ def key_points(data: BriefingData, *, unit_name: str) -> list[str]:
     foreign = [r for r in tables["foreign"]["rows"] if r["key"] is not None]
     domestic = total - tables["foreign"]["total"]
     if foreign:
-        points.append(f"Largest foreign sources by maker's country: {_list(foreign, total)}.")
+        points.append(_("Largest foreign sources by maker's country: {list}.").format(list=_list(foreign, total)))
     if domestic > 0 and not data.params.foreign_only:
         origin = {w.get("weapon_model__origin_country") for w in data.weapons} - {None, ""}
-        where = country_name(origin.pop()) if len(origin) == 1 else "the weapon's country of origin"
-        points.append(f"Made in {where}: {fmt_int(domestic)} {unit_name} ({fmt_share(domestic / total)}).")
+        where = country_name(origin.pop()) if len(origin) == 1 else _("the weapon's country of origin")
+        points.append(
+            _("Made in {where}: {count} {unit} ({share}).").format(
+                where=where, count=fmt_int(domestic), unit=unit_name, share=fmt_share(domestic / total)
+            )
+        )
     groups = [r for r in tables["parent"]["rows"] if r["key"] is not None]
     if groups:
-        points.append(f"Largest manufacturers, rolled up to the parent company: {_list(groups, total)}.")
+        points.append(
+            _("Largest manufacturers, rolled up to the parent company: {list}.").format(list=_list(groups, total))
+        )
     shift = tables["shift"]
     if len(shift["periods"]) > 1:
         last, before = str(shift["periods"][-1]["period"]), str(shift["periods"][-2]["period"])
@@ -430,22 +477,29 @@ def key_points(data: BriefingData, *, unit_name: str) -> list[str]:
         )[:3]
         if moves:
             points.append(
-                f"From {before} to {last}, the largest changes in share: "
-                + ", ".join(f"{label} {fmt_pp(change)}" for change, label in moves)
-                + "."
+                _("From {before} to {last}, the largest changes in share: {moves}.").format(
+                    before=before, last=last, moves=", ".join(f"{label} {fmt_pp(change)}" for change, label in moves)
+                )
             )
     after = tables["produced_after"]
     if after["dated"]:
         points.append(
-            f"{fmt_int(after['produced_after'])} of {fmt_int(after['dated'])} dated {unit_name} "
-            f"({fmt_share(after['share_after'])}) were produced after {fmt_date(data.params.produced_after)}."
+            _("{count} of {dated} dated {unit} ({share}) were produced after {date}.").format(
+                count=fmt_int(after["produced_after"]),
+                dated=fmt_int(after["dated"]),
+                unit=unit_name,
+                share=fmt_share(after["share_after"]),
+                date=fmt_date(data.params.produced_after),
+            )
         )
     priority = data.key_figures["chpl_priority"]
     if priority:
         points.append(
-            f"{fmt_int(priority)} {unit_name} ({fmt_share(priority / total)}) fall in tiers 1 and 2 of the "
-            "Common High Priority List."
+            _("{count} {unit} ({share}) fall in tiers 1 and 2 of the Common High Priority List.").format(
+                count=fmt_int(priority), unit=unit_name, share=fmt_share(priority / total)
+            )
         )
+
     return points
 
 

@@ -35,6 +35,8 @@ from typing import Any
 from django.db.models import BigIntegerField, Case, Count, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from components.models import Category, ChplTier
 from config.common.countries import country_name
@@ -247,7 +249,7 @@ class _Plan:
     def labels(self, keys: Iterable[Any]) -> dict[Any, tuple[Any, str]]:
         """Raw key -> (JSON key, label)."""
         keys = [k for k in keys if k is not None]
-        out: dict[Any, tuple[Any, str]] = {None: (None, "unknown")}
+        out: dict[Any, tuple[Any, str]] = {None: (None, _("unknown"))}
         if self.by == "country":
             language = get_language()
             out.update({k: (k, _country_label(k, language)) for k in keys})
@@ -424,7 +426,7 @@ def produced_after(
     _check_unit(unit)
     plan = _Plan(by=by, attribution=attribution, foreign_only=foreign_only, as_of=as_of)
     qs = plan.restrict(_findings(filters, items))
-    iso_year, iso_week, _ = after.isocalendar()
+    iso_year, iso_week, _weekday = after.isocalendar()
     week_after = Q(produced_year__gt=iso_year) | Q(produced_year=iso_year, produced_week__gt=iso_week)
     later = (Q(produced_week__isnull=False) & week_after) | Q(produced_week__isnull=True, produced_year__gt=after.year)
     cols = {
@@ -478,41 +480,57 @@ def produced_after(
 
 
 _UNIT_TEXT = {
-    "units": "component units (sum of quantity)",
-    "parts": "distinct part types per recovered item",
+    "units": _lazy("component units (sum of quantity)"),
+    "parts": _lazy("distinct part types per recovered item"),
 }
 _ATTRIBUTION_TEXT = {
-    "hq": "maker's HQ country",
-    "parent": "ultimate parent (its HQ country)",
-    "origin": "country-of-origin marking",
+    "hq": _lazy("maker's HQ country"),
+    "parent": _lazy("ultimate parent (its HQ country)"),
+    "origin": _lazy("country-of-origin marking"),
 }
 _PERIOD_TEXT = {
-    "recovered": "year recovered",
-    "analysed": "year analysed",
-    "produced": "year produced (date codes)",
+    "recovered": _lazy("year recovered"),
+    "analysed": _lazy("year analysed"),
+    "produced": _lazy("year produced (date codes)"),
 }
 
 
 def counting_rule(result: dict) -> str:
     """The counting rule of a `breakdown`, `shift` or `produced_after` result, as one line of text."""
     parts = [
-        f"by: {result['by']}",
-        f"unit: {_UNIT_TEXT.get(result['unit'], result['unit'])}",
-        f"attribution: {_ATTRIBUTION_TEXT.get(result['attribution'], result['attribution'])}",
+        _("by: {by}").format(by=result["by"]),
+        _("unit: {unit}").format(unit=_UNIT_TEXT.get(result["unit"], result["unit"])),
+        _("attribution: {attribution}").format(
+            attribution=_ATTRIBUTION_TEXT.get(result["attribution"], result["attribution"])
+        ),
     ]
     if result.get("as_of"):
-        parts[-1] += f" on {result['as_of']}"
-    scope = "foreign parts only (weapon's origin country left out)" if result.get("foreign_only") else "all findings"
+        parts[-1] += " " + _("on {date}").format(date=result["as_of"])
+    scope = (
+        _("foreign parts only (weapon's origin country left out)") if result.get("foreign_only") else _("all findings")
+    )
     if "total" in result:
-        parts.append(f"denominator: {scope}, total {result['total']}")
+        parts.append(_("denominator: {scope}, total {total}").format(scope=scope, total=result["total"]))
     elif "periods" in result:
-        parts.append(f"denominator: {scope}, per period; {result.get('undated', 0)} without a period left out")
+        parts.append(
+            _("denominator: {scope}, per period; {undated} without a period left out").format(
+                scope=scope, undated=result.get("undated", 0)
+            )
+        )
     else:
-        parts.append(f"denominator: dated lines of {scope}; {result.get('undated', 0)} undated")
+        parts.append(
+            _("denominator: dated lines of {scope}; {undated} undated").format(
+                scope=scope, undated=result.get("undated", 0)
+            )
+        )
     if "period" in result:
-        parts.append(f"period: {_PERIOD_TEXT.get(result['period'], result['period'])}")
+        parts.append(_("period: {period}").format(period=_PERIOD_TEXT.get(result["period"], result["period"])))
     if "after" in result:
-        parts.append(f"produced after: {result['after']} (whole production week after the date)")
+        parts.append(_("produced after: {date} (whole production week after the date)").format(date=result["after"]))
     filters = result.get("filters") or {}
-    parts.append("filters: " + (", ".join(f"{k}={v}" for k, v in filters.items()) if filters else "none"))
+    parts.append(
+        _("filters: {filters}").format(
+            filters=", ".join(f"{k}={v}" for k, v in filters.items()) if filters else _("none")
+        )
+    )
     return "; ".join(parts)

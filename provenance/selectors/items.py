@@ -6,6 +6,8 @@ Counts are correlated subqueries rather than `Count()` over joins, so that a sea
 
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from config.common.countries import country_name
 from manufacturers.models import Manufacturer
@@ -72,6 +74,6 @@ def item_country_summary(*, item: RecoveredItem) -> str:
     result = breakdown(filters=AnalyticsFilters(item=item.reference), by="country")
     total = result["total"]
     if not total:
-        return "no findings yet"
-    parts = " · ".join(f"{row['key'] or 'unknown'} {row['count']}" for row in result["rows"])
-    return f"{parts}, {total} unit{'s' if total != 1 else ''}"
+        return _("no findings yet")
+    parts = " · ".join(f"{row['key'] or _('unknown')} {row['count']}" for row in result["rows"])
+    return parts + ngettext(", {total} unit", ", {total} units", total).format(total=total)

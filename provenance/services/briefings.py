@@ -18,7 +18,8 @@ from collections.abc import Iterable
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from provenance.briefings.data import briefing_data
 from provenance.briefings.params import BriefingParams
@@ -46,7 +47,7 @@ def briefing_request(
     """
     formats = _check_formats(formats)
     report = BriefingReport.objects.create(
-        title=params.title or "Briefing (being prepared)",
+        title=params.title or _("Briefing (being prepared)"),
         parameters={**params.to_json(), "formats": list(formats)},
         requested_by=requested_by if getattr(requested_by, "is_authenticated", False) else None,
         organisation=organisation,
@@ -73,29 +74,8 @@ def briefing_render(*, report: BriefingReport) -> BriefingReport:
     report.state = BriefingReport.State.RUNNING
     try:
         params = BriefingParams.from_json(report.parameters)
-        data = briefing_data(params=params, organisation=report.organisation)
-        generated_at = timezone.now()
-        files: dict[str, File] = {}
-        if "html" in formats or "pdf" in formats:
-            html = render_html(
-                data,
-                generated_at=generated_at,
-                requested_by=_who(report),
-                organisation=report.organisation.name if report.organisation else "",
-                report_id=report.pk,
-            )
-            if "html" in formats:
-                files["html"] = ContentFile(html.encode("utf-8"))
-            if "pdf" in formats:
-                files["pdf"] = ContentFile(render_pdf(html))
-        with contextlib.ExitStack() as cleanup:
-            if "csv" in formats:
-                # On disk, not in memory: the annex of a large selection runs to a million lines.
-                spool = cleanup.enter_context(tempfile.TemporaryFile())
-                write_csv(data, spool)
-                spool.seek(0)
-                files["csv"] = File(spool)
-            _store(report=report, params=params, data=data, files=files)
+        with translation.override(params.language):
+            _render(report=report, params=params, formats=formats)
     except Exception as error:
         logger.exception("Briefing report %s failed", report.pk)
         report.state = BriefingReport.State.FAILED
@@ -106,6 +86,33 @@ def briefing_render(*, report: BriefingReport) -> BriefingReport:
         )
         raise
     return report
+
+
+def _render(*, report: BriefingReport, params: BriefingParams, formats: tuple[str, ...]) -> None:
+    """Render the formats asked for in the active language (the report's) and store them."""
+    data = briefing_data(params=params, organisation=report.organisation)
+    generated_at = timezone.now()
+    files: dict[str, File] = {}
+    if "html" in formats or "pdf" in formats:
+        html = render_html(
+            data,
+            generated_at=generated_at,
+            requested_by=_who(report),
+            organisation=report.organisation.name if report.organisation else "",
+            report_id=report.pk,
+        )
+        if "html" in formats:
+            files["html"] = ContentFile(html.encode("utf-8"))
+        if "pdf" in formats:
+            files["pdf"] = ContentFile(render_pdf(html))
+    with contextlib.ExitStack() as cleanup:
+        if "csv" in formats:
+            # On disk, not in memory: the annex of a large selection runs to a million lines.
+            spool = cleanup.enter_context(tempfile.TemporaryFile())
+            write_csv(data, spool)
+            spool.seek(0)
+            files["csv"] = File(spool)
+        _store(report=report, params=params, data=data, files=files)
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Max, Q
+from django.utils.translation import gettext as _
 
 from components.models import Part
 from config.common.countries import country_code
@@ -57,14 +58,18 @@ def finding_attribution(
             manufacturer = part.manufacturer
         elif part.manufacturer_id != manufacturer.pk:
             errors.setdefault("manufacturer", []).append(
-                f"Part {part.part_number} is made by {part.manufacturer}, not {manufacturer}."
+                _("Part {part} is made by {maker}, not {manufacturer}.").format(
+                    part=part.part_number, maker=part.manufacturer, manufacturer=manufacturer
+                )
             )
     code = ""
     if country:
         code = country_code(country) or ""
         if not code:
             errors.setdefault("country", []).append(
-                f"Unknown country {country!r}: use an ISO code such as US or a name such as United States."
+                _("Unknown country {country!r}: use an ISO code such as US or a name such as United States.").format(
+                    country=country
+                )
             )
     if manufacturer is not None and not errors.get("manufacturer"):
         hq = str(manufacturer.country)
@@ -72,11 +77,13 @@ def finding_attribution(
             code = hq
         elif code and code != hq:
             errors.setdefault("country", []).append(
-                f"{manufacturer} is a {hq} manufacturer; the row says {code}. "
-                "The maker's country is its HQ country; put a country-of-origin marking in 'origin marking'."
+                _(
+                    "{manufacturer} is a {hq} manufacturer; the row says {code}. "
+                    "The maker's country is its HQ country; put a country-of-origin marking in 'origin marking'."
+                ).format(manufacturer=manufacturer, hq=hq, code=code)
             )
     if manufacturer is None and not code and not errors:
-        errors["__all__"] = ["A finding needs a manufacturer or a country."]
+        errors["__all__"] = [_("A finding needs a manufacturer or a country.")]
     if errors:
         raise ValidationError(errors)
     return manufacturer, code
@@ -156,10 +163,15 @@ def evidence_file_check(*, file: File) -> str:
     if extension not in EVIDENCE_EXTENSIONS:
         accepted = ", ".join(sorted(EVIDENCE_EXTENSIONS))
         raise ValidationError(
-            {"file": f"Files of type '.{extension}' are not accepted; use one of: {accepted}."}, code="file_type"
+            {
+                "file": _("Files of type '.{extension}' are not accepted; use one of: {accepted}.").format(
+                    extension=extension, accepted=accepted
+                )
+            },
+            code="file_type",
         )
     if not file.size:
-        raise ValidationError({"file": "The file is empty."}, code="empty")
+        raise ValidationError({"file": _("The file is empty.")}, code="empty")
     return original_name
 
 
@@ -194,7 +206,8 @@ def evidence_file_store(
     Storage picks a fresh name when one is taken, so an existing file is never overwritten.
     """
     if item is None and finding is None:
-        raise ValidationError("Evidence must be attached to a recovered item or a finding.")
+        raise ValidationError(_("Evidence must be attached to a recovered item or a finding."))
+
     original_name = evidence_file_check(file=file)
     evidence = EvidenceFile(
         item=item,

@@ -17,6 +17,7 @@ from pathlib import PurePath
 from typing import IO
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 __all__ = ["TeardownFileError", "TeardownTable", "open_table"]
 
@@ -60,26 +61,30 @@ def open_table(file: IO[bytes], filename: str) -> TeardownTable:
     """Open `file` (binary, seekable) as a teardown table, or raise `TeardownFileError`."""
     extension = PurePath(filename or "").suffix.lower()
     if extension not in _EXTENSIONS:
-        raise TeardownFileError(f"Unsupported file type '{extension}': upload a .csv or .xlsx file.")
+        raise TeardownFileError(
+            _("Unsupported file type '{extension}': upload a .csv or .xlsx file.").format(extension=extension)
+        )
     if extension == ".xlsm":
-        raise TeardownFileError("Workbooks with macros (.xlsm) are not accepted: save the sheet as .xlsx or CSV.")
+        raise TeardownFileError(_("Workbooks with macros (.xlsm) are not accepted: save the sheet as .xlsx or CSV."))
     limit = settings.TEARDOWN_MAX_BYTES
     size = _size(file)
     if size > limit:
         raise TeardownFileError(
-            f"The file is {size / 1_048_576:.1f} MB, over the limit of {limit / 1_048_576:.1f} MB "
-            "(TEARDOWN_MAX_BYTES): split it into several files."
+            _(
+                "The file is {size:.1f} MB, over the limit of {limit:.1f} MB "
+                "(TEARDOWN_MAX_BYTES): split it into several files."
+            ).format(size=size / 1_048_576, limit=limit / 1_048_576)
         )
     if size == 0:
-        raise TeardownFileError("The file is empty.")
+        raise TeardownFileError(_("The file is empty."))
     head = file.read(8)
     file.seek(0)
     if head.startswith(_ZIP_MAGIC):
         return _open_xlsx(file)
     if head.startswith(_OLE_MAGIC):
-        raise TeardownFileError("This is a legacy Excel (.xls) or other binary file: save it as .xlsx or CSV UTF-8.")
+        raise TeardownFileError(_("This is a legacy Excel (.xls) or other binary file: save it as .xlsx or CSV UTF-8."))
     if extension in (".xlsx",):
-        raise TeardownFileError("The file is named .xlsx but is not an XLSX workbook.")
+        raise TeardownFileError(_("The file is named .xlsx but is not an XLSX workbook."))
     if extension == ".json":
         return _open_json(file)
     return _open_csv(file)
@@ -93,22 +98,25 @@ def _decoded_lines(file: IO[bytes]) -> Iterator[str]:
     for number, raw in enumerate(file, start=1):
         if b"\x00" in raw:
             raise TeardownFileError(
-                f"The file contains binary data (a NUL byte on line {number}): it is not a UTF-8 CSV file. "
-                "Save it as 'CSV UTF-8'."
+                _(
+                    "The file contains binary data (a NUL byte on line {number}): it is not a UTF-8 CSV file. "
+                    "Save it as 'CSV UTF-8'."
+                ).format(number=number)
             )
         try:
             line = raw.decode("utf-8")
         except UnicodeDecodeError as error:
             raise TeardownFileError(
-                f"The file is not UTF-8 text (line {number} has the byte 0x{raw[error.start]:02x}): "
-                "save it as 'CSV UTF-8'."
+                _(
+                    "The file is not UTF-8 text (line {number} has the byte 0x{byte:02x}): save it as 'CSV UTF-8'."
+                ).format(number=number, byte=raw[error.start])
             ) from None
         yield line[1:] if number == 1 and line.startswith("\ufeff") else line
 
 
 def _open_csv(file: IO[bytes]) -> TeardownTable:
     if file.read(2) in (b"\xff\xfe", b"\xfe\xff"):
-        raise TeardownFileError("The file is UTF-16 text: save it as 'CSV UTF-8'.")
+        raise TeardownFileError(_("The file is UTF-16 text: save it as 'CSV UTF-8'."))
     file.seek(0)
     reader = csv.reader(_decoded_lines(file), strict=True)
     state = {"row": 1}
@@ -117,14 +125,16 @@ def _open_csv(file: IO[bytes]) -> TeardownTable:
         try:
             return next(reader)
         except csv.Error as error:
-            raise TeardownFileError(f"Row {state['row'] + 1} is not valid CSV: {error}.") from None
+            raise TeardownFileError(
+                _("Row {row} is not valid CSV: {error}.").format(row=state["row"] + 1, error=error)
+            ) from None
 
     def _header() -> list[str]:
         while True:
             try:
                 cells = _next()
             except StopIteration:
-                raise TeardownFileError("The file is empty.") from None
+                raise TeardownFileError(_("The file is empty.")) from None
             if any(cell.strip() for cell in cells):
                 return cells
 
@@ -164,11 +174,11 @@ def _open_xlsx(file: IO[bytes]) -> TeardownTable:
         with zipfile.ZipFile(file) as archive:
             names = set(archive.namelist())
     except zipfile.BadZipFile:
-        raise TeardownFileError("The file is a damaged ZIP archive, not a readable XLSX workbook.") from None
+        raise TeardownFileError(_("The file is a damaged ZIP archive, not a readable XLSX workbook.")) from None
     if any(name.lower().endswith("vbaproject.bin") for name in names):
-        raise TeardownFileError("The workbook contains macros: save the sheet as .xlsx without macros, or as CSV.")
+        raise TeardownFileError(_("The workbook contains macros: save the sheet as .xlsx without macros, or as CSV."))
     if "xl/workbook.xml" not in names:
-        raise TeardownFileError("The file is a ZIP archive but not an XLSX workbook.")
+        raise TeardownFileError(_("The file is a ZIP archive but not an XLSX workbook."))
     file.seek(0)
     import openpyxl  # imported here: only XLSX uploads pay for it
 
@@ -177,7 +187,9 @@ def _open_xlsx(file: IO[bytes]) -> TeardownTable:
         sheet = workbook.worksheets[0]
         values = sheet.iter_rows(values_only=True)
     except Exception as error:  # openpyxl raises many kinds on a broken workbook
-        raise TeardownFileError(f"The workbook cannot be read ({type(error).__name__}).") from None
+        raise TeardownFileError(
+            _("The workbook cannot be read ({error}).").format(error=type(error).__name__)
+        ) from None
 
     def _next():
         try:
@@ -185,7 +197,9 @@ def _open_xlsx(file: IO[bytes]) -> TeardownTable:
         except StopIteration:
             raise
         except Exception as error:
-            raise TeardownFileError(f"The workbook cannot be read ({type(error).__name__}).") from None
+            raise TeardownFileError(
+                _("The workbook cannot be read ({error}).").format(error=type(error).__name__)
+            ) from None
 
     header: list[str] | None = None
     number = 0
@@ -194,7 +208,7 @@ def _open_xlsx(file: IO[bytes]) -> TeardownTable:
             cells = _next()
         except StopIteration:
             workbook.close()
-            raise TeardownFileError("The file is empty (the first sheet has no rows).") from None
+            raise TeardownFileError(_("The file is empty (the first sheet has no rows).")) from None
         number += 1
         texts = [_cell_text(v) for v in cells]
         if any(t.strip() for t in texts):
@@ -227,15 +241,18 @@ def _open_json(file: IO[bytes]) -> TeardownTable:
     try:
         data = json.load(codecs.getreader("utf-8-sig")(file))
     except UnicodeDecodeError:
-        raise TeardownFileError("The file is not UTF-8 text.") from None
+        raise TeardownFileError(_("The file is not UTF-8 text.")) from None
     except json.JSONDecodeError as error:
-        raise TeardownFileError(f"The file is not valid JSON (line {error.lineno}: {error.msg}).") from None
+        raise TeardownFileError(
+            _("The file is not valid JSON (line {line}: {error}).").format(line=error.lineno, error=error.msg)
+        ) from None
     if isinstance(data, dict) and isinstance(data.get("rows"), list):
         data = data["rows"]
     if not isinstance(data, list) or not all(isinstance(row, dict) for row in data):
-        raise TeardownFileError("A JSON teardown list is an array of objects, one per row.")
+        raise TeardownFileError(_("A JSON teardown list is an array of objects, one per row."))
     if not data:
-        raise TeardownFileError("The file has no rows.")
+        raise TeardownFileError(_("The file has no rows."))
+
     header: list[str] = []
     for row in data:
         header.extend(key for key in row if key not in header)

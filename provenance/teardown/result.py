@@ -2,6 +2,9 @@
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 __all__ = ["ImportResult", "RowError"]
 
 
@@ -17,7 +20,11 @@ class RowError:
     def __str__(self) -> str:
         if self.row is None:
             return self.message
-        where = f"row {self.row}" + (f", column {self.column}" if self.column else "")
+        where = (
+            _("row {row}, column {column}").format(row=self.row, column=self.column)
+            if self.column
+            else _("row {row}").format(row=self.row)
+        )
         value = f" {self.value!r}" if self.value else ""
         return f"{where}:{value} {self.message}"
 
@@ -54,16 +61,27 @@ class ImportResult:
         """The one-line summary every run prints."""
         if self.errors:
             rows = len(self.bad_rows)
-            return (
-                f"invalid: {len(self.errors)} error{'s' if len(self.errors) != 1 else ''}"
-                + (f" in {rows} row{'s' if rows != 1 else ''}" if rows else "")
-                + "; nothing imported"
+            errors = ngettext("invalid: {count} error", "invalid: {count} errors", len(self.errors)).format(
+                count=len(self.errors)
             )
-        prefix = "dry run (nothing written): " if self.dry_run else ""
-        return (
-            f"{prefix}items: {self.items_created} created, {self.items_changed} changed, "
-            f"{self.items_unchanged} unchanged; findings: {self.findings_created} created, "
-            f"{self.findings_changed} changed, {self.findings_unchanged} unchanged, "
-            f"{self.findings_deleted} deleted; {len(self.new_manufacturers)} new manufacturer"
-            f"{'s' if len(self.new_manufacturers) != 1 else ''} to review"
+            where = ngettext(" in {count} row", " in {count} rows", rows).format(count=rows) if rows else ""
+            return errors + where + _("; nothing imported")
+        prefix = _("dry run (nothing written): ") if self.dry_run else ""
+        return prefix + ngettext(
+            "items: {items_created} created, {items_changed} changed, {items_unchanged} unchanged; findings: "
+            "{findings_created} created, {findings_changed} changed, {findings_unchanged} unchanged, "
+            "{findings_deleted} deleted; {new} new manufacturer to review",
+            "items: {items_created} created, {items_changed} changed, {items_unchanged} unchanged; findings: "
+            "{findings_created} created, {findings_changed} changed, {findings_unchanged} unchanged, "
+            "{findings_deleted} deleted; {new} new manufacturers to review",
+            len(self.new_manufacturers),
+        ).format(
+            items_created=self.items_created,
+            items_changed=self.items_changed,
+            items_unchanged=self.items_unchanged,
+            findings_created=self.findings_created,
+            findings_changed=self.findings_changed,
+            findings_unchanged=self.findings_unchanged,
+            findings_deleted=self.findings_deleted,
+            new=len(self.new_manufacturers),
         )

@@ -17,6 +17,7 @@ from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils.translation import gettext as _
 
 from components.models import Category, Part
 from components.partnumbers import part_number_key
@@ -27,7 +28,7 @@ from provenance.datecodes import parse_date_code
 from provenance.models import Finding, WeaponAlias, WeaponModel
 from provenance.models.items import DatePrecision
 
-from .columns import COLUMNS, ITEM_COLUMNS, REQUIRED_COLUMNS, unescape_formula
+from .columns import COLUMNS, HEADER_ALIASES, ITEM_COLUMNS, REQUIRED_COLUMNS, unescape_formula
 from .readers import TeardownTable
 from .result import RowError
 
@@ -207,15 +208,25 @@ def _header(table: TeardownTable, plan: Plan) -> list[str | None] | None:
     seen: dict[str, int] = {}
     for position, raw in enumerate(table.header, start=1):
         name = raw.strip().lstrip("\ufeff").lower().replace(" ", "_")
+        name = HEADER_ALIASES.get(name, name)
         if not name:
             names.append("")  # allowed while the cells below it are blank too
         elif name not in COLUMNS:
             plan.errors.append(
-                RowError(1, raw.strip(), raw.strip(), f"unknown column; the columns are: {', '.join(COLUMNS)}")
+                RowError(
+                    1,
+                    raw.strip(),
+                    raw.strip(),
+                    _("unknown column; the columns are: {columns}").format(columns=", ".join(COLUMNS)),
+                )
             )
             names.append(None)
         elif name in seen:
-            plan.errors.append(RowError(1, name, raw.strip(), f"duplicate column (also column {seen[name]})"))
+            plan.errors.append(
+                RowError(
+                    1, name, raw.strip(), _("duplicate column (also column {position})").format(position=seen[name])
+                )
+            )
             names.append(None)
         else:
             seen[name] = position
@@ -223,10 +234,10 @@ def _header(table: TeardownTable, plan: Plan) -> list[str | None] | None:
     plan.columns = set(seen)
     missing = [column for column in REQUIRED_COLUMNS if column not in seen]
     for column in missing:
-        plan.errors.append(RowError(1, column, "", "required column is missing"))
+        plan.errors.append(RowError(1, column, "", _("required column is missing")))
     if "manufacturer" not in seen and "manufacturer_country" not in seen:
         plan.errors.append(
-            RowError(1, "manufacturer", "", "the file needs a manufacturer or a manufacturer_country column")
+            RowError(1, "manufacturer", "", _("the file needs a manufacturer or a manufacturer_country column"))
         )
         return None
     return None if missing else names
@@ -253,7 +264,7 @@ def validate_table(
     default_source = (default_source_url or "").strip()
     if default_source:
         if not resolver.url_ok(default_source):
-            errors.append(RowError(None, "source_url", default_source, "--source is not a valid http(s) URL"))
+            errors.append(RowError(None, "source_url", default_source, _("--source is not a valid http(s) URL")))
         plan.sources.add(default_source)
 
     # Unknown and duplicate columns get a key no column has, so one zip builds the row dict.
@@ -266,11 +277,13 @@ def validate_table(
             extra = values[width:]
             del values[width:]
             if any(extra):
-                errors.append(RowError(number, column_letter(width), extra[0], "a value beyond the header"))
+                errors.append(RowError(number, column_letter(width), extra[0], _("a value beyond the header")))
         for position in unnamed:
             if position < len(values) and values[position]:
                 errors.append(
-                    RowError(number, column_letter(position), values[position], "a value in a column without a header")
+                    RowError(
+                        number, column_letter(position), values[position], _("a value in a column without a header")
+                    )
                 )
         if not any(values):
             continue  # blank rows (spreadsheets often end with some) are not lines
@@ -291,11 +304,16 @@ def validate_table(
     if progress:
         progress("validating", plan.rows, plan.rows)
     if plan.rows == 0 and not errors:
-        errors.append(RowError(None, "", "", "The file has a header row but no data rows."))
+        errors.append(RowError(None, "", "", _("The file has a header row but no data rows.")))
     for item in items.values():
         if "weapon" not in item.fields:
             errors.append(
-                RowError(item.first_row, "weapon", "", f"no row of item {item.reference} names its weapon model")
+                RowError(
+                    item.first_row,
+                    "weapon",
+                    "",
+                    _("no row of item {reference} names its weapon model").format(reference=item.reference),
+                )
             )
     return plan
 
@@ -307,7 +325,7 @@ def _too_long(row: dict[str, str]) -> list[tuple[str, str, str]]:
     if max(map(len, row.values())) <= _SHORTEST_LIMIT:
         return []
     return [
-        (column, value, f"longer than {limit} characters")
+        (column, value, _("longer than {limit} characters").format(limit=limit))
         for column, limit in _MAX_LENGTH.items()
         if len(value := row.get(column, "")) > limit
     ]
@@ -319,7 +337,7 @@ def _validate_row(number: int, row: dict[str, str], plan: Plan, resolver: _Resol
     get = row.get
     reference = get("item_ref", "")
     if not reference:
-        problems.append(("item_ref", "", "required"))
+        problems.append(("item_ref", "", _("required")))
         item = None
     else:
         item = plan.items.get(reference)
@@ -334,17 +352,17 @@ def _validate_row(number: int, row: dict[str, str], plan: Plan, resolver: _Resol
         if column == "weapon":
             value = resolver.weapons.get(resolver.key(raw))
             if value is None:
-                problems.append((column, raw, "unknown weapon model (not a designation or alias we know)"))
+                problems.append((column, raw, _("unknown weapon model (not a designation or alias we know)")))
                 continue
         elif column in ("recovered_on", "analysed_on"):
             value = resolver.date(raw)
             if value is None:
-                problems.append((column, raw, "not a date: use YYYY-MM-DD, YYYY-MM or YYYY"))
+                problems.append((column, raw, _("not a date: use YYYY-MM-DD, YYYY-MM or YYYY")))
                 continue
         elif column == "strike_date":
             value = resolver.date(raw)
             if value is None or value[1] != DatePrecision.DAY:
-                problems.append((column, raw, "not a full date: use YYYY-MM-DD"))
+                problems.append((column, raw, _("not a full date: use YYYY-MM-DD")))
                 continue
             value = value[0]
             plan.strike_dates.add(value)
@@ -356,7 +374,15 @@ def _validate_row(number: int, row: dict[str, str], plan: Plan, resolver: _Resol
         if known is None:
             item.fields[column] = (value, raw, number)
         elif known[0] != value:
-            problems.append((column, raw, f"conflicts with {known[1]!r} on row {known[2]} for item {reference}"))
+            problems.append(
+                (
+                    column,
+                    raw,
+                    _("conflicts with {value!r} on row {row} for item {reference}").format(
+                        value=known[1], row=known[2], reference=reference
+                    ),
+                )
+            )
 
     # The maker: a known manufacturer (name or alias), a new one with a country, or a country alone.
     maker_text = get("manufacturer", "")
@@ -366,7 +392,7 @@ def _validate_row(number: int, row: dict[str, str], plan: Plan, resolver: _Resol
     if country_text:
         country = resolver.country(country_text)
         if country is None:
-            problems.append(("manufacturer_country", country_text, "unknown country (use ISO alpha-2, e.g. US)"))
+            problems.append(("manufacturer_country", country_text, _("unknown country (use ISO alpha-2, e.g. US)")))
             country = ""
     if maker_text:
         key = resolver.key(maker_text)
@@ -378,7 +404,9 @@ def _validate_row(number: int, row: dict[str, str], plan: Plan, resolver: _Resol
                     (
                         "manufacturer_country",
                         country_text,
-                        f"{known_maker[2]} is headquartered in {known_maker[1]}, not {country}",
+                        _("{manufacturer} is headquartered in {hq}, not {country}").format(
+                            manufacturer=known_maker[2], hq=known_maker[1], country=country
+                        ),
                     )
                 )
             country = known_maker[1]
@@ -387,7 +415,13 @@ def _validate_row(number: int, row: dict[str, str], plan: Plan, resolver: _Resol
             planned_country = plan.new_manufacturers[key][1]
             if country and country != planned_country:
                 problems.append(
-                    ("manufacturer_country", country_text, f"{maker_text} was given as {planned_country} before")
+                    (
+                        "manufacturer_country",
+                        country_text,
+                        _("{manufacturer} was given as {country} before").format(
+                            manufacturer=maker_text, country=planned_country
+                        ),
+                    )
                 )
             country = planned_country
         elif country:
@@ -395,10 +429,10 @@ def _validate_row(number: int, row: dict[str, str], plan: Plan, resolver: _Resol
             plan.new_manufacturers[key] = (" ".join(maker_text.split()), country)
         elif not country_text:
             problems.append(
-                ("manufacturer", maker_text, "unknown manufacturer: give its manufacturer_country to create it")
+                ("manufacturer", maker_text, _("unknown manufacturer: give its manufacturer_country to create it"))
             )
     elif not country_text:
-        problems.append(("manufacturer", "", "each row needs a manufacturer or a manufacturer_country"))
+        problems.append(("manufacturer", "", _("each row needs a manufacturer or a manufacturer_country")))
 
     # Category (created when unknown) and part (created per manufacturer when unknown).
     category = None
@@ -412,7 +446,7 @@ def _validate_row(number: int, row: dict[str, str], plan: Plan, resolver: _Resol
     part_number = get("part_number", "")
     part_key = resolver.part_key(part_number) if part_number else ""
     if part_number and not part_key:
-        problems.append(("part_number", part_number, "a part number needs letters or digits"))
+        problems.append(("part_number", part_number, _("a part number needs letters or digits")))
     effective_category = category
     if part_key and manufacturer is not None:
         part = plan.parts.get((manufacturer, part_key))
@@ -429,7 +463,7 @@ def _validate_row(number: int, row: dict[str, str], plan: Plan, resolver: _Resol
             effective_category = part[1] if part[2] is not None else None
     elif part_key and manufacturer is None:
         part_key = ""  # a part number without a maker cannot name a Part; it stays in the marking only
-        problems.append(("part_number", part_number, "a part number needs a manufacturer"))
+        problems.append(("part_number", part_number, _("a part number needs a manufacturer")))
 
     quantity_text = get("quantity", "")
     quantity = 1
@@ -437,18 +471,18 @@ def _validate_row(number: int, row: dict[str, str], plan: Plan, resolver: _Resol
         if quantity_text.isascii() and quantity_text.isdigit() and 0 < int(quantity_text) <= _QUANTITY_MAX:
             quantity = int(quantity_text)
         else:
-            problems.append(("quantity", quantity_text, "not a positive whole number"))
+            problems.append(("quantity", quantity_text, _("not a positive whole number")))
 
     confidence = get("confidence", "").lower() or "confirmed"
     if confidence not in CONFIDENCES:
-        problems.append(("confidence", get("confidence", ""), "use confirmed, probable or possible"))
+        problems.append(("confidence", get("confidence", ""), _("use confirmed, probable or possible")))
 
     source_url = get("source_url", "") or default_source
     if source_url and source_url != default_source:
         if resolver.url_ok(source_url):
             plan.sources.add(source_url)
         else:
-            problems.append(("source_url", source_url, "not a valid http(s) URL"))
+            problems.append(("source_url", source_url, _("not a valid http(s) URL")))
 
     date_code = get("date_code", "")
     produced_year, produced_week = resolver.date_code(date_code) if date_code else (None, None)

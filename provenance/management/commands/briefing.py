@@ -13,8 +13,9 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
-from provenance.briefings.params import params_from_query
+from provenance.briefings.params import LANGUAGES, params_from_query
 from provenance.management.commands._analytics_output import add_selection_arguments
 from provenance.models import BriefingReport
 from provenance.selectors.analytics import PERIODS
@@ -33,10 +34,23 @@ class Command(BaseCommand):
         parser.add_argument("--title", default="", help="title on the cover (default: from the selection)")
         parser.add_argument("--note", default="", help="analyst's note printed on the cover")
         parser.add_argument("--format", choices=FORMATS, default="pdf")
+        parser.add_argument("--language", choices=LANGUAGES, default="en", help="the report's language (default en)")
         parser.add_argument("-o", "--output", required=True, metavar="FILE", help="where to write the report")
 
     def handle(self, *args, **options) -> None:
-        keys = ("weapon", "family", "item", "from", "to", "attribution", "unit", "as_of", "period", "produced_after")
+        keys = (
+            "weapon",
+            "family",
+            "item",
+            "from",
+            "to",
+            "attribution",
+            "unit",
+            "as_of",
+            "period",
+            "produced_after",
+            "language",
+        )
         query = {key: options[key] for key in keys if options.get(key) not in (None, "")}
         if options["foreign_only"]:
             query["foreign_only"] = "1"
@@ -49,16 +63,19 @@ class Command(BaseCommand):
                 for field, messages in error.message_dict.items()
                 for message in messages
             ]
-            raise CommandError("invalid options:\n  " + "\n  ".join(lines)) from error
+            raise CommandError(_("invalid options:") + "\n  " + "\n  ".join(lines)) from error
+
         fmt = options["format"]
         report = BriefingReport.objects.create(
-            title=params.title or "Briefing (being prepared)",
+            title=params.title or _("Briefing (being prepared)"),
             parameters={**params.to_json(), "formats": [fmt]},
         )
         try:
             briefing_render(report=report)
         except Exception as error:
-            raise CommandError(f"briefing {report.pk} failed: {report.error or error}") from error
+            raise CommandError(
+                _("briefing {id} failed: {error}").format(id=report.pk, error=report.error or error)
+            ) from error
         output = Path(options["output"])
         with getattr(report, fmt).open("rb") as source, output.open("wb") as target:
             shutil.copyfileobj(source, target)

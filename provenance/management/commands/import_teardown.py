@@ -6,7 +6,10 @@ Exit code 0 on success, 1 on invalid input (with every error listed); the summar
 import sys
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from provenance.services.teardown import teardown_import
 
@@ -40,22 +43,30 @@ class Command(BaseCommand):
         parser.add_argument("file", help="the teardown list (.csv, .xlsx or .json)")
         parser.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
         parser.add_argument("--source", metavar="URL", help="source URL for every row without a source_url")
+        parser.add_argument(
+            "--language", choices=[code for code, _name in settings.LANGUAGES], help="language of the messages"
+        )
 
-    def handle(self, *args, file: str, dry_run: bool, source: str | None, **options):
+    def handle(self, *args, language: str | None = None, **options):
+        with translation.override(language or translation.get_language()):
+            self._import(**options)
+
+    def _import(self, *, file: str, dry_run: bool, source: str | None, **options):
         path = Path(file)
         if not path.is_file():
-            raise CommandError(f"No such file: {file}")
+            raise CommandError(_("No such file: {file}").format(file=file))
         interactive = hasattr(self.stdout, "isatty") and self.stdout.isatty()
         bar = _ProgressBar(self.stdout) if interactive else None
         result = teardown_import(file=path, filename=path.name, source_url=source, dry_run=dry_run, progress=bar)
         if bar:
             bar.finish()
         if result.errors:
-            self.stderr.write(f"{path.name}: the file was not imported because of these errors:")
+            self.stderr.write(_("{file}: the file was not imported because of these errors:").format(file=path.name))
             for error in result.errors:
                 self.stderr.write(f"  {error}")
             self.stdout.write(result.summary())
             sys.exit(1)
         for name in result.new_manufacturers:
-            self.stdout.write(f"new manufacturer to review: {name}")
+            self.stdout.write(_("new manufacturer to review: {name}").format(name=name))
+
         self.stdout.write(result.summary())
