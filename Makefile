@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: run test setup venv lint format lock clean
+.PHONY: run test setup venv lint format lock clean messages
 
 venv: $(VENV)/.installed
 
@@ -38,7 +38,13 @@ format: venv
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-# Regenerate the lock file after editing pyproject.toml (needs uv: pip install uv).
+# Ukrainian catalogues: extract every marked message into <app>/locale/uk/, list what is untranslated or
+# fuzzy (exit 1 if any), compile the .mo files (committed: `make run` needs no gettext). Needs GNU gettext.
+messages: venv
+	$(PY) scripts/messages.py
+
+# Regenerate the lock file
+ after editing pyproject.toml (needs uv: pip install uv).
 lock:
 	uv pip compile pyproject.toml --extra dev --python-version 3.12 --generate-hashes -o requirements.lock
 

@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from components.partnumbers import part_number_key
 from config.common.models import TimeStampedModel
+from config.common.text import localized
 from manufacturers.models import Manufacturer
 
 __all__ = ["Category", "ChplTier", "HSCode", "Part"]
@@ -55,6 +56,7 @@ class HSCode(TimeStampedModel):
 
 class Category(TimeStampedModel):
     name = models.CharField(_("name"), max_length=100)
+    name_uk = models.CharField(_("name in Ukrainian"), max_length=100, blank=True)
     hs_code = models.ForeignKey(
         HSCode,
         on_delete=models.SET_NULL,
@@ -79,7 +81,7 @@ class Category(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return localized(self.name, self.name_uk)
 
 
 class Part(TimeStampedModel):

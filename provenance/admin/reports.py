@@ -79,6 +79,7 @@ class BriefingRequestForm(forms.Form):
     language = forms.ChoiceField(
         label=_("language"),
         choices=[(code, name) for code, name in settings.LANGUAGES if code in LANGUAGES],
+        required=False,
         help_text=_("The language the briefing is written in."),
     )
     formats = forms.MultipleChoiceField(
@@ -112,7 +113,7 @@ class BriefingRequestForm(forms.Form):
             "period": data.get("period"),
             "as_of": data.get("as_of"),
             "produced_after": data.get("produced_after"),
-            "language": data.get("language"),
+            "language": data.get("language") or active_language(),
         }
         try:
             self.params = params_from_query(

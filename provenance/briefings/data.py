@@ -115,7 +115,12 @@ def briefing_data(*, params: BriefingParams, organisation=None) -> BriefingData:
         annex_total=lines["n"],
         weapons=list(
             items_qs.order_by()
-            .values("weapon_model__designation", "weapon_model__name", "weapon_model__origin_country")
+            .values(
+                "weapon_model__designation",
+                "weapon_model__name",
+                "weapon_model__name_uk",
+                "weapon_model__origin_country",
+            )
             .distinct()
             .order_by("weapon_model__designation")
         ),

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from config.common.countries import country_name
+from config.common.text import localized
 from provenance.selectors.analytics import counting_rule
 
 from .data import BriefingData, annex_rows_iter, list_items
@@ -75,7 +76,7 @@ def fmt_int(value: int | None) -> str:
 
 def fmt_share(value: float | None) -> str:
     """0.3512 -> "35.1%" ("35,1%" in Ukrainian; an en dash for no value)."""
-    return "–" if value is None else number_format(value * 100, 1) + "%"
+    return "–" if value is None else number_format(round(value * 100, 1), 1) + "%"
 
 
 def fmt_pp(value: float | None) -> str:
@@ -83,7 +84,7 @@ def fmt_pp(value: float | None) -> str:
     if value is None:
         return "–"
     sign = "+" if value > 0 else ("−" if value < 0 else "±")
-    return _("{sign}{value} pp").format(sign=sign, value=number_format(abs(value), 1))
+    return _("{sign}{value} pp").format(sign=sign, value=number_format(round(abs(value), 1), 1))
 
 
 def fmt_date(value: dt.date | None, precision: str = "day") -> str:
@@ -94,7 +95,8 @@ def fmt_date(value: dt.date | None, precision: str = "day") -> str:
         return f"{value:%Y}"
     ukrainian = (get_language() or "").startswith("uk")
     if precision == "month":
-        return date_format(value, "F Y" if ukrainian else "M Y")
+        return date_format(value, "F Y").lower() if ukrainian else date_format(value, "M Y")
+
     return date_format(value, "j E Y" if ukrainian else "j M Y")
 
 
@@ -105,7 +107,7 @@ def default_title(data: BriefingData) -> str:
         return _("{what}: recovered item {item}").format(what=_what(params), item=params.item)
     if params.weapon and len(data.weapons) == 1:
         weapon = data.weapons[0]
-        name = weapon["weapon_model__name"]
+        name = localized(weapon["weapon_model__name"], weapon.get("weapon_model__name_uk", ""))
         designation = weapon["weapon_model__designation"]
         label = designation if not name or name == designation else f"{designation} {name}"
         return _("{what} in the {weapon}").format(what=_what(params), weapon=label)
@@ -136,7 +138,8 @@ def _weapon_list(weapons: list[dict]) -> str:
         )
     labels = []
     for w in weapons:
-        designation, name = w["weapon_model__designation"], w["weapon_model__name"] or ""
+        designation = w["weapon_model__designation"]
+        name = localized(w["weapon_model__name"] or "", w.get("weapon_model__name_uk", ""))
         labels.append(name if name.startswith(designation) else f"{designation} {name}".strip())
     return ", ".join(labels)
 

@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from config.common.countries import country_code_q
 from config.common.models import TimeStampedModel
-from config.common.text import name_key
+from config.common.text import localized, name_key
 
 __all__ = ["Source", "Strike", "WeaponAlias", "WeaponModel"]
 
@@ -56,6 +56,7 @@ class WeaponModel(TimeStampedModel):
 
     designation = models.CharField(_("designation"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    name_uk = models.CharField(_("name in Ukrainian"), max_length=200, blank=True)
     family = models.CharField(_("family"), max_length=100, blank=True, db_index=True)
     kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices, default=Kind.OTHER)
     origin_country = CountryField(_("origin country"), help_text=_("The country that builds the weapon."))
@@ -75,7 +76,8 @@ class WeaponModel(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.designation} {self.name}" if self.name and self.name != self.designation else self.designation
+        name = localized(self.name, self.name_uk)
+        return f"{self.designation} {name}" if name and name != self.designation else self.designation
 
 
 class WeaponAlias(TimeStampedModel):

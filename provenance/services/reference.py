@@ -42,13 +42,20 @@ def _country(value: str, where: str) -> str:
 
 
 def weapon_model_upsert(
-    *, designation: str, name: str, family: str, kind: str, origin_country: str, aliases: list[str] = ()
+    *,
+    designation: str,
+    name: str,
+    family: str,
+    kind: str,
+    origin_country: str,
+    aliases: list[str] = (),
+    name_uk: str = "",
 ) -> tuple[WeaponModel, Outcome]:
     """Create or update a weapon model by designation, with its aliases (added, never removed)."""
     weapon, outcome = object_upsert(
         WeaponModel,
         lookup={"designation": designation},
-        values={"name": name, "family": family, "kind": kind, "origin_country": origin_country},
+        values={"name": name, "name_uk": name_uk, "family": family, "kind": kind, "origin_country": origin_country},
     )
     for alias in aliases:
         key = name_key(alias)
@@ -74,7 +81,7 @@ def reference_data_load(*, data_dir: Path = DATA_DIR) -> dict[str, Counter]:
     counts = summary.setdefault("categories", Counter())
     for row in _rows(data_dir / "categories.csv"):
         hs_code = HSCode.objects.get(code=row["hs6"]) if row["hs6"] else None
-        _, outcome = category_upsert(name=row["name"], hs_code=hs_code)
+        _, outcome = category_upsert(name=row["name"], hs_code=hs_code, name_uk=row.get("name_uk") or "")
         counts[outcome] += 1
 
     counts = summary.setdefault("weapon models", Counter())
@@ -86,6 +93,7 @@ def reference_data_load(*, data_dir: Path = DATA_DIR) -> dict[str, Counter]:
             kind=row["kind"],
             origin_country=_country(row["origin_country"], f"weapon model {row['designation']}"),
             aliases=_split(row["aliases"]),
+            name_uk=row.get("name_uk") or "",
         )
         counts[outcome] += 1
 
