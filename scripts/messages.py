@@ -21,7 +21,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGE = "uk"
-# Not ours, not shipped, or not user-facing: never scanned for messages.
+# Not ours, not shipped, or not user-facing: never scanned for messages. Templates include .css (the
+# briefing's page headers and footers are translated).
 IGNORED = (".venv", ".git", "tests", "bench", "scripts", "staticfiles", "media", ".test-media", "node_modules")
 
 
@@ -49,7 +50,19 @@ def extract(root: Path) -> None:
     (root / "config" / "locale").mkdir(exist_ok=True)
     ignores = [f"--ignore={name}" for name in IGNORED]
     subprocess.run(
-        [sys.executable, "manage.py", "makemessages", "-l", LANGUAGE, "--no-obsolete", "-v", "0", *ignores],
+        [
+            sys.executable,
+            "manage.py",
+            "makemessages",
+            "-l",
+            LANGUAGE,
+            "--no-obsolete",
+            "-e",
+            "html,txt,py,css",
+            "-v",
+            "0",
+            *ignores,
+        ],
         cwd=root,
         check=True,
     )

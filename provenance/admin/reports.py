@@ -275,13 +275,17 @@ def _announce(request: HttpRequest, reports: list[BriefingReport]) -> None:
         url = reverse("admin:provenance_briefingreport_change", args=[report.pk])
         if report.state == BriefingReport.State.FAILED:
             messages.error(
-                request, format_html('Briefing <a href="{}">{}</a> failed: {}', url, report.pk, report.error)
+                request, format_html(_('Briefing <a href="{}">{}</a> failed: {}'), url, report.pk, report.error)
             )
         else:
             messages.success(
                 request,
                 format_html(
-                    'Briefing <a href="{}">{}</a> “{}”: {}.', url, report.pk, report.title, report.get_state_display()
+                    _('Briefing <a href="{}">{}</a> “{}”: {}.'),
+                    url,
+                    report.pk,
+                    report.title,
+                    report.get_state_display(),
                 ),
             )
 
