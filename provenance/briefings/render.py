@@ -16,9 +16,8 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from config.common.countries import country_name
 from config.common.text import localized
@@ -34,38 +33,41 @@ COUNTRY_ROWS = 20
 SHIFT_PERIODS = 6
 
 TLP_MEANING = {
-    "CLEAR": _lazy("Disclosure is not limited."),
-    "GREEN": _lazy("Limited disclosure: recipients may share within their community, not publicly."),
-    "AMBER": _lazy(
+    "CLEAR": gettext_lazy("Disclosure is not limited."),
+    "GREEN": gettext_lazy("Limited disclosure: recipients may share within their community, not publicly."),
+    "AMBER": gettext_lazy(
         "Limited disclosure: recipients may share only on a need-to-know basis within their "
         "organisation and its clients."
     ),
-    "AMBER+STRICT": _lazy(
+    "AMBER+STRICT": gettext_lazy(
         "Limited disclosure: recipients may share only on a need-to-know basis within their organisation."
     ),
-    "RED": _lazy("For the eyes and ears of individual recipients only; no further disclosure."),
+    "RED": gettext_lazy("For the eyes and ears of individual recipients only; no further disclosure."),
 }
 
 TLP_COLOUR = {"CLEAR": "#ffffff", "GREEN": "#33ff00", "AMBER": "#ffc000", "AMBER+STRICT": "#ffc000", "RED": "#ff2b2b"}
 
 UNIT_TEXT = {
-    "units": (_lazy("component units"), _lazy("the sum of the quantities recorded on each teardown line")),
+    "units": (
+        gettext_lazy("component units"),
+        gettext_lazy("the sum of the quantities recorded on each teardown line"),
+    ),
     "parts": (
-        _lazy("distinct part types"),
-        _lazy("distinct part types per recovered item (a part found in two items counts twice)"),
+        gettext_lazy("distinct part types"),
+        gettext_lazy("distinct part types per recovered item (a part found in two items counts twice)"),
     ),
 }
 
 ATTRIBUTION_TEXT = {
-    "hq": _lazy("the country of the maker's headquarters"),
-    "parent": _lazy("the headquarters country of the maker's ultimate parent company on {as_of}"),
-    "origin": _lazy("the country-of-origin marking printed on the package"),
+    "hq": gettext_lazy("the country of the maker's headquarters"),
+    "parent": gettext_lazy("the headquarters country of the maker's ultimate parent company on {as_of}"),
+    "origin": gettext_lazy("the country-of-origin marking printed on the package"),
 }
 
 CHPL_NOTE = {
-    "1": _lazy("integrated circuits"),
-    "2": _lazy("wireless, navigation and passive components"),
-    "3.A": _lazy("discrete and other electronic components"),
+    "1": gettext_lazy("integrated circuits"),
+    "2": gettext_lazy("wireless, navigation and passive components"),
+    "3.A": gettext_lazy("discrete and other electronic components"),
 }
 
 

@@ -34,9 +34,8 @@ from typing import Any
 
 from django.db.models import BigIntegerField, Case, Count, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, NullIf
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from components.models import Category, ChplTier
 from config.common.countries import country_name
@@ -480,18 +479,18 @@ def produced_after(
 
 
 _UNIT_TEXT = {
-    "units": _lazy("component units (sum of quantity)"),
-    "parts": _lazy("distinct part types per recovered item"),
+    "units": gettext_lazy("component units (sum of quantity)"),
+    "parts": gettext_lazy("distinct part types per recovered item"),
 }
 _ATTRIBUTION_TEXT = {
-    "hq": _lazy("maker's HQ country"),
-    "parent": _lazy("ultimate parent (its HQ country)"),
-    "origin": _lazy("country-of-origin marking"),
+    "hq": gettext_lazy("maker's HQ country"),
+    "parent": gettext_lazy("ultimate parent (its HQ country)"),
+    "origin": gettext_lazy("country-of-origin marking"),
 }
 _PERIOD_TEXT = {
-    "recovered": _lazy("year recovered"),
-    "analysed": _lazy("year analysed"),
-    "produced": _lazy("year produced (date codes)"),
+    "recovered": gettext_lazy("year recovered"),
+    "analysed": gettext_lazy("year analysed"),
+    "produced": gettext_lazy("year produced (date codes)"),
 }
 
 
