@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ManufacturersConfig(AppConfig):
     name = "manufacturers"
-    verbose_name = "Manufacturers"
+    verbose_name = _("Manufacturers")

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 def _install_data_version(sender, using, **kwargs) -> None:
@@ -10,7 +11,7 @@ def _install_data_version(sender, using, **kwargs) -> None:
 
 class ProvenanceConfig(AppConfig):
     name = "provenance"
-    verbose_name = "Provenance"
+    verbose_name = _("Provenance")
 
     def ready(self) -> None:
         # After every migrate (and after a test database flush): the triggers behind the API's response cache.

@@ -235,7 +235,7 @@ def test_the_admin_form_has_a_language_field(admin_client, iskander):
     _world(iskander)
     url = reverse("admin:provenance_briefingreport_add")
     page = admin_client.get(url, headers={"accept-language": "uk"}).content.decode()
-    assert 'name="language"' in page and '<option value="uk" selected>' in page
+    assert 'id="id_language"' in page and '<option value="uk" selected>' in page
     response = admin_client.post(
         url,
         {

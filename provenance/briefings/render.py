@@ -312,10 +312,15 @@ def briefing_context(
         }
         for item in data.items
     ]
+    from provenance.models import Finding
+
+    confidences = dict(Finding.Confidence.choices)
     annex = [
         {
+
             **row,
             "country_name": country_name(row["country"]),
+            "confidence": confidences.get(row["confidence"], row["confidence"]),
             "produced": (
                 f"{row['produced_year']}-W{row['produced_week']:02d}"
                 if row["produced_year"] and row["produced_week"]
