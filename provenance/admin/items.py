@@ -19,6 +19,7 @@ from config.common.admin import HistoryWithoutRevertAdmin
 from manufacturers.admin import AliasInlineFormSet
 from provenance.admin.reports import briefing_for_items, briefing_for_weapon_models
 from provenance.admin.teardown import TEARDOWN_EXPORT_ACTIONS
+from provenance.finding_rules import QUANTITY_POSITIVE
 from provenance.models import (
     EvidenceFile,
     Finding,
@@ -87,7 +88,7 @@ class FindingForm(forms.ModelForm):
         initial=1,
         min_value=1,
         widget=forms.NumberInput(attrs={"style": "width: 5em"}),
-        error_messages={"min_value": _("Quantity must be a positive whole number.")},
+        error_messages={"min_value": QUANTITY_POSITIVE},
     )
 
     class Meta:
@@ -131,9 +132,13 @@ class FindingForm(forms.ModelForm):
         cleaned = super().clean()
         if self.errors.get("part") or self.errors.get("manufacturer"):
             return cleaned
-        cleaned["manufacturer"], cleaned["country"] = finding_attribution(
-            part=cleaned.get("part"), manufacturer=cleaned.get("manufacturer"), country=cleaned.get("country")
-        )
+        try:
+            cleaned["manufacturer"], cleaned["country"] = finding_attribution(
+                part=cleaned.get("part"), manufacturer=cleaned.get("manufacturer"), country=cleaned.get("country")
+            )
+        except ValidationError:
+            self._validate_constraints = False  # the rule's message says it; the constraint would repeat it
+            raise
         if cleaned.get("line_no") is None:
             cleaned["line_no"] = 0
         return cleaned
