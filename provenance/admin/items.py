@@ -19,6 +19,7 @@ from config.common.admin import HistoryWithoutRevertAdmin
 from manufacturers.admin import AliasInlineFormSet
 from provenance.admin.reports import briefing_for_items, briefing_for_weapon_models
 from provenance.admin.teardown import TEARDOWN_EXPORT_ACTIONS
+from provenance.finding_columns import admin_fields
 from provenance.finding_rules import QUANTITY_POSITIVE
 from provenance.models import (
     EvidenceFile,
@@ -93,20 +94,7 @@ class FindingForm(forms.ModelForm):
 
     class Meta:
         model = Finding
-        fields = [
-            "line_no",
-            "part",
-            "manufacturer",
-            "country",
-            "quantity",
-            "category",
-            "marking",
-            "date_code",
-            "lot_code",
-            "origin_marking",
-            "module",
-            "confidence",
-        ]
+        fields = admin_fields("line")
         widgets = {
             "line_no": forms.NumberInput(attrs={"style": "width: 4em"}),
             "marking": forms.TextInput(attrs={"size": 18}),
@@ -370,7 +358,7 @@ class RecoveredItemAdmin(SimpleHistoryAdmin):
 
 class FindingAdminForm(FindingForm):
     class Meta(FindingForm.Meta):
-        fields = ["item", *FindingForm.Meta.fields, "source", "notes"]
+        fields = ["item", *admin_fields("line", "page")]
 
 
 @admin.register(Finding)
@@ -383,7 +371,7 @@ class FindingAdmin(SimpleHistoryAdmin):
     list_filter = ["confidence", "country"]
     search_fields = ["item__reference", "part__part_number", "marking", "manufacturer__name", "module"]
     autocomplete_fields = ["item", "part", "manufacturer", "category", "source"]
-    readonly_fields = ["produced_year", "produced_week", "origin_country"]
+    readonly_fields = admin_fields("readonly")
     fields = [*FindingAdminForm.Meta.fields, *readonly_fields]
     inlines = [FindingEvidenceInline]
 

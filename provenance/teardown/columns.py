@@ -2,6 +2,8 @@
 
 import re
 
+from provenance.finding_columns import teardown_columns
+
 __all__ = [
     "COLUMNS",
     "ITEM_COLUMNS",
@@ -10,32 +12,11 @@ __all__ = [
     "unescape_formula",
 ]
 
-# The order of the spec; exports write the columns in this order.
-COLUMNS = (
-    "item_ref",
-    "weapon",
-    "recovered_on",
-    "analysed_on",
-    "place",
-    "strike_date",
-    "serial",
-    "part_number",
-    "manufacturer",
-    "manufacturer_country",
-    "category",
-    "quantity",
-    "marking",
-    "date_code",
-    "lot_code",
-    "origin_marking",
-    "module",
-    "confidence",
-    "source_url",
-    "notes",
-)
-REQUIRED_COLUMNS = ("item_ref", "weapon")
 # Columns that describe the recovered item, not the line: they must agree on every row of one item_ref.
 ITEM_COLUMNS = ("weapon", "recovered_on", "analysed_on", "place", "strike_date", "serial")
+# The order of the spec (the line columns come from `provenance.finding_columns`); exports write this order.
+COLUMNS = ("item_ref", *ITEM_COLUMNS, *teardown_columns())
+REQUIRED_COLUMNS = ("item_ref", "weapon")
 
 # A spreadsheet evaluates a cell starting with one of these. An exported cell that would start with one
 # (possibly after apostrophes we added earlier) gets one more leading apostrophe; the reader removes

@@ -53,9 +53,7 @@ _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 # The column of the import that holds a Finding field, where the names differ ('' is the line as a whole).
 _COLUMN_OF = {"": "manufacturer", "country": "manufacturer_country", "part": "part_number", "quantity": "quantity"}
 
-# A spooled line: (item_ref, manufacturer, part_number_key, part_number, category, country, quantity,
-# marking, date_code, produced_year, produced_week, lot_code, origin_marking, origin_country, module,
-# confidence, source_url, notes). `manufacturer` and `category` are ids, or keys of ones to be created.
+# The fields of a spooled line, in order; `manufacturer` and `category` are ids, or keys of ones to be created.
 LINE_FIELDS = (
     "item_ref",
     "manufacturer",
@@ -439,47 +437,14 @@ def _validate_row(number: int, row: dict[str, str], plan: Plan, resolver: _Resol
     lot_code = get("lot_code", "")
     module = get("module", "")
     notes = get("notes", "")
+    line = (reference, manufacturer, part_key, part_number, category, country, quantity, marking, date_code)
+    line += (produced_year, produced_week, lot_code, origin_marking, origin, module, confidence, source_url, notes)
+    # What the diff compares (writer.diff_plan hashes the stored line alike): the line's position, then its values
+    # with the category it ends up with, without the part number as printed and the derived production date.
     position = len(item.line_hashes) + 1
     item.line_hashes.append(
-        hash(
-            (
-                position,
-                manufacturer,
-                part_key,
-                effective_category,
-                country,
-                quantity,
-                marking,
-                date_code,
-                lot_code,
-                origin_marking,
-                origin,
-                module,
-                confidence,
-                source_url,
-                notes,
-            )
-        )
+        hash((position, manufacturer, part_key, effective_category, country, quantity, *line[7:9], *line[11:]))
     )
     if source_url:
         item.sources.add(source_url)
-    return (
-        reference,
-        manufacturer,
-        part_key,
-        part_number,
-        category,
-        country,
-        quantity,
-        marking,
-        date_code,
-        produced_year,
-        produced_week,
-        lot_code,
-        origin_marking,
-        origin,
-        module,
-        confidence,
-        source_url,
-        notes,
-    )
+    return line
