@@ -17,18 +17,12 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from config.common.exports import CONTENT_TYPES
 from provenance.briefings.params import RESTRICTIONS_DATE, params_from_query
 from provenance.models import BriefingReport, RecoveredItem, WeaponModel
+from provenance.models.items import TLP_COLOUR
 from provenance.services.briefings import FORMATS, briefing_request
 
-CONTENT_TYPES = {"html": "text/html; charset=utf-8", "pdf": "application/pdf", "csv": "text/csv; charset=utf-8"}
-TLP_STYLE = {
-    "CLEAR": "#fff",
-    "GREEN": "#33ff00",
-    "AMBER": "#ffc000",
-    "AMBER+STRICT": "#ffc000",
-    "RED": "#ff2b2b",
-}
 STATE_STYLE = {"queued": "#666", "running": "#205081", "done": "#1e6b2e", "failed": "#b00020"}
 
 
@@ -158,7 +152,7 @@ class BriefingReportAdmin(admin.ModelAdmin):
     def tlp_badge(self, obj: BriefingReport) -> str:
         return format_html(
             '<span style="background:#000;color:{};padding:1px 6px;font-weight:bold;white-space:nowrap">TLP:{}</span>',
-            TLP_STYLE.get(obj.tlp, "#fff"),
+            TLP_COLOUR.get(obj.tlp, "#fff"),
             obj.tlp,
         )
 

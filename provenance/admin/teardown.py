@@ -23,17 +23,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from config.common.exports import CONTENT_TYPES
 from provenance.services.teardown import teardown_export, teardown_import
 
 __all__ = ["TEARDOWN_EXPORT_ACTIONS", "teardown_import_view"]
 
 _SESSION_KEY = "teardown_uploads"
 _UPLOAD_EXTENSIONS = (".csv", ".xlsx")
-_CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "json": "application/json",
-}
 
 
 def _upload_dir() -> Path:
@@ -179,7 +175,7 @@ def _teardown_import_steps(request: HttpRequest) -> HttpResponse:
 
 
 def _export_response(queryset, format: str) -> HttpResponse:
-    response = HttpResponse(teardown_export(items=queryset, format=format), content_type=_CONTENT_TYPES[format])
+    response = HttpResponse(teardown_export(items=queryset, format=format), content_type=CONTENT_TYPES[format])
     response["Content-Disposition"] = f'attachment; filename="teardown.{format}"'
     return response
 

@@ -24,6 +24,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.common.exports import CONTENT_TYPES
 from provenance.briefings.params import params_from_query
 from provenance.models import BriefingReport, OrganisationAPIKey
 from provenance.selectors.visibility import is_staff_user, items_visible_to
@@ -31,7 +32,6 @@ from provenance.services.briefings import FORMATS, briefing_request
 
 from .views import PartnerAPIMixin
 
-CONTENT_TYPES = {"html": "text/html; charset=utf-8", "pdf": "application/pdf", "csv": "text/csv; charset=utf-8"}
 PARAMETER_NAMES = (
     "weapon",
     "family",

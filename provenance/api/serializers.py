@@ -144,7 +144,7 @@ class FindingInItemSerializer(serializers.ModelSerializer):
 
     def to_representation(self, finding: Finding) -> dict:
         """The declared fields, built directly by the columns' own builders (`finding_columns`): a teardown list
-        has hundreds of lines, and DRF's generic per-field path costs about 10x more.
+        has hundreds of lines, and DRF's generic per-field path costs several times more.
         `tests/provenance/test_api_serializers.py` checks both agree."""
         return _line(finding_columns.values_of(finding))
 

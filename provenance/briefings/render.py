@@ -17,6 +17,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from config.common.countries import country_name
+from config.common.exports import escape_formula
+from provenance.models.items import TLP_COLOUR
 from provenance.selectors.analytics import counting_rule
 
 from .data import BriefingData, annex_rows_iter, list_items
@@ -36,8 +38,6 @@ TLP_MEANING = {
     "AMBER+STRICT": "Limited disclosure: recipients may share only on a need-to-know basis within their organisation.",
     "RED": "For the eyes and ears of individual recipients only; no further disclosure.",
 }
-
-TLP_COLOUR = {"CLEAR": "#ffffff", "GREEN": "#33ff00", "AMBER": "#ffc000", "AMBER+STRICT": "#ffc000", "RED": "#ff2b2b"}
 
 UNIT_TEXT = {
     "units": ("component units", "the sum of the quantities recorded on each teardown line"),
@@ -464,9 +464,6 @@ def render_pdf(html: str) -> bytes:
     return HTML(string=html, url_fetcher=fetcher).write_pdf()
 
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
 def csv_safe(value: Any) -> Any:
     """A CSV cell a spreadsheet will not run: text starting with = + - @ tab or CR gets a leading apostrophe.
 
@@ -478,10 +475,7 @@ def csv_safe(value: Any) -> Any:
         return "yes" if value else "no"
     if isinstance(value, (int, float)):
         return value
-    text = value.isoformat() if isinstance(value, dt.date) else str(value)
-    if text.startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text
+    return escape_formula(value.isoformat() if isinstance(value, dt.date) else str(value))
 
 
 def csv_sections(data: BriefingData) -> Iterator[tuple[str, list[str], Iterable[list[Any]]]]:
@@ -590,10 +584,3 @@ def write_csv(data: BriefingData, binary_file) -> None:
         writer.writerow([])
     text.flush()
     text.detach()
-
-
-def render_csv(data: BriefingData) -> bytes:
-    """The CSV of `write_csv` as bytes."""
-    buffer = io.BytesIO()
-    write_csv(data, buffer)
-    return buffer.getvalue()

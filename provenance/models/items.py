@@ -47,6 +47,10 @@ class TLP(models.TextChoices):
         return cls(max(present, key=cls.rank)) if present else cls.CLEAR
 
 
+# The colour of each TLP label (FIRST's TLP 2.0 palette), for the admin's badges and the briefing's banner.
+TLP_COLOUR = {"CLEAR": "#ffffff", "GREEN": "#33ff00", "AMBER": "#ffc000", "AMBER+STRICT": "#ffc000", "RED": "#ff2b2b"}
+
+
 class RecoveredItem(TimeStampedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")

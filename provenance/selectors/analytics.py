@@ -276,7 +276,7 @@ _SKIP = object()
 
 @lru_cache(maxsize=2048)
 def _country_label(code: str, language: str | None) -> str:
-    # country_name() rebuilds django-countries' table on each call (~0.5 ms); a breakdown labels ~40 rows.
+    # country_name() rebuilds django-countries' table on each call; a breakdown labels dozens of rows.
     return country_name(code)
 
 
