@@ -41,6 +41,7 @@ from provenance.services.findings import (
     evidence_file_check,
     evidence_file_store,
     finding_attribution,
+    findings_delete,
     findings_save,
     recovered_item_save,
 )
@@ -346,8 +347,7 @@ class RecoveredItemAdmin(SimpleHistoryAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is Finding:
             findings = formset.save(commit=False)
-            for finding in formset.deleted_objects:
-                finding.delete()
+            findings_delete(findings=formset.deleted_objects)
             findings_save(item=form.instance, findings=findings)
             formset.save_m2m()
         elif formset.model is EvidenceFile:
@@ -377,6 +377,12 @@ class FindingAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         findings_save(item=obj.item, findings=[obj])
+
+    def delete_model(self, request, obj):
+        findings_delete(findings=[obj])
+
+    def delete_queryset(self, request, queryset):
+        findings_delete(findings=queryset)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is EvidenceFile:

@@ -34,6 +34,7 @@ __all__ = [
     "finding_complete",
     "finding_part_for_maker",
     "finding_years_sync",
+    "findings_delete",
     "findings_save",
     "item_years",
     "part_for_maker",
@@ -150,6 +151,16 @@ def findings_save(*, item: RecoveredItem, findings: Iterable[Finding]) -> list[F
         finding.save()
         saved.append(finding)
     return saved
+
+
+@transaction.atomic
+def findings_delete(*, findings: Iterable[Finding]) -> int:
+    """Delete finding lines one by one (each deletion kept in the history); returns how many."""
+    deleted = 0
+    for finding in findings:
+        finding.delete()
+        deleted += 1
+    return deleted
 
 
 @transaction.atomic
