@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 from django.http import FileResponse, Http404
 from django.urls import path, reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import BasePermission
@@ -163,7 +163,12 @@ class BriefingDetailView(BriefingAPIMixin, APIView):
 class BriefingFileView(BriefingAPIMixin, APIView):
     """A rendered file of one of the caller's reports."""
 
-    @extend_schema(operation_id="briefings_file_retrieve", responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    @extend_schema(
+        operation_id="briefings_file_retrieve",
+        parameters=[OpenApiParameter("fmt", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(FORMATS))],
+        # One 200 per format served, by its media type (without the charset parameter).
+        responses={(200, CONTENT_TYPES[fmt].split(";")[0]): OpenApiTypes.BINARY for fmt in FORMATS},
+    )
     def get(self, request, pk: int, fmt: str):
         report = self.scoped_reports().filter(pk=pk).first()
         if report is None or fmt not in FORMATS or not getattr(report, fmt):
