@@ -53,27 +53,9 @@ _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 # The column of the import that holds a Finding field, where the names differ ('' is the line as a whole).
 _COLUMN_OF = {"": "manufacturer", "country": "manufacturer_country", "part": "part_number", "quantity": "quantity"}
 
-# The fields of a spooled line, in order; `manufacturer` and `category` are ids, or keys of ones to be created.
-LINE_FIELDS = (
-    "item_ref",
-    "manufacturer",
-    "part_key",
-    "part_number",
-    "category",
-    "country",
-    "quantity",
-    "marking",
-    "date_code",
-    "produced_year",
-    "produced_week",
-    "lot_code",
-    "origin_marking",
-    "origin_country",
-    "module",
-    "confidence",
-    "source_url",
-    "notes",
-)
+# A spooled line is a tuple of: item_ref, manufacturer, part_number_key, part_number, category, country,
+# quantity, marking, date_code, produced_year, produced_week, lot_code, origin_marking, origin_country, module,
+# confidence, source_url, notes (`manufacturer` and `category` are ids, or keys of ones to be created).
 
 
 @dataclass
