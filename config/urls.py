@@ -4,13 +4,8 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
-
-admin.site.site_header = _("Component provenance")
-admin.site.site_title = _("Component provenance")
-admin.site.index_title = _("Wreckage findings and sanctions evidence")
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),

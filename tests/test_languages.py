@@ -134,14 +134,14 @@ def test_import_errors_are_in_the_users_language(iskander):
         lines = [str(error) for error in result.errors]
         summary = result.summary()
     assert lines == [
-        "рядок 2, стовпець manufacturer_country: 'Марс' невідома країна (використовуйте ISO alpha-2, напр. US, "
-        "або назву: США)",
-        "рядок 2, стовпець quantity: '0' не додатне ціле число",
+        "рядок 2, стовпець manufacturer_country: 'Марс' Невідома країна 'Марс': вкажіть код ISO (напр. US) або "
+        "назву (напр. США чи United States).",
+        "рядок 2, стовпець quantity: '0' Кількість має бути додатним цілим числом.",
     ]
     assert summary == "неправильний файл: 2 помилки у 1 рядку; нічого не імпортовано"
     with translation.override("en"):
         result = teardown_import(file=io.BytesIO(bad.encode()), filename="bad.csv")
-        assert str(result.errors[1]) == "row 2, column quantity: '0' not a positive whole number"
+        assert str(result.errors[1]) == "row 2, column quantity: '0' Quantity must be a positive whole number."
 
 
 def test_the_admin_import_answers_in_ukrainian(admin_client, iskander):

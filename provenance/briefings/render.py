@@ -20,8 +20,10 @@ from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
 from config.common.countries import country_name
+from config.common.exports import escape_formula
 from config.common.text import localized
-from provenance.selectors.analytics import counting_rule
+from provenance.models.items import TLP_COLOUR
+from provenance.selectors.analytics import ATTRIBUTION_RULES, UNIT_RULES, counting_rule
 
 from .data import BriefingData, annex_rows_iter, list_items
 
@@ -43,25 +45,6 @@ TLP_MEANING = {
         "Limited disclosure: recipients may share only on a need-to-know basis within their organisation."
     ),
     "RED": gettext_lazy("For the eyes and ears of individual recipients only; no further disclosure."),
-}
-
-TLP_COLOUR = {"CLEAR": "#ffffff", "GREEN": "#33ff00", "AMBER": "#ffc000", "AMBER+STRICT": "#ffc000", "RED": "#ff2b2b"}
-
-UNIT_TEXT = {
-    "units": (
-        gettext_lazy("component units"),
-        gettext_lazy("the sum of the quantities recorded on each teardown line"),
-    ),
-    "parts": (
-        gettext_lazy("distinct part types"),
-        gettext_lazy("distinct part types per recovered item (a part found in two items counts twice)"),
-    ),
-}
-
-ATTRIBUTION_TEXT = {
-    "hq": gettext_lazy("the country of the maker's headquarters"),
-    "parent": gettext_lazy("the headquarters country of the maker's ultimate parent company on {as_of}"),
-    "origin": gettext_lazy("the country-of-origin marking printed on the package"),
 }
 
 CHPL_NOTE = {
@@ -203,7 +186,8 @@ def briefing_context(
     """Everything the template shows, formatted for reading."""
     params = data.params
     tables = data.tables
-    unit_name, unit_rule = UNIT_TEXT[params.unit]
+    unit_name, unit_rule = UNIT_RULES[params.unit]
+    attribution_rule = ATTRIBUTION_RULES[params.attribution].rule
     as_of = tables["parent"].get("as_of") or dt.date.today().isoformat()
     country = tables["country"]
     total = country["total"]
@@ -255,9 +239,7 @@ def briefing_context(
         (_("Unit"), f"{unit_name}: {unit_rule}."),
         (
             _("Attribution"),
-            _("A part counts for {attribution}.").format(
-                attribution=ATTRIBUTION_TEXT[params.attribution].format(as_of=as_of)
-            ),
+            _("A part counts for {attribution}.").format(attribution=attribution_rule.format(as_of=as_of)),
         ),
         (_("Denominator"), _("Shares are of {denominator}.").format(denominator=denominator)),
         (_("Unknown values"), _("Parts whose maker or country is not known are counted as “unknown”, never dropped.")),
@@ -317,7 +299,6 @@ def briefing_context(
     confidences = dict(Finding.Confidence.choices)
     annex = [
         {
-
             **row,
             "country_name": country_name(row["country"]),
             "confidence": confidences.get(row["confidence"], row["confidence"]),
@@ -345,7 +326,7 @@ def briefing_context(
         "scope": scope,
         "rules": rules,
         "unit_name": unit_name,
-        "attribution_text": ATTRIBUTION_TEXT[params.attribution].format(as_of=fmt_date(dt.date.fromisoformat(as_of))),
+        "attribution_text": attribution_rule.format(as_of=fmt_date(dt.date.fromisoformat(as_of))),
         "key_figures": key_figures,
         "headline": _headline(data, top_country, unit_name),
         "key_points": key_points(data, unit_name=unit_name),
@@ -528,9 +509,6 @@ def render_pdf(html: str) -> bytes:
     return HTML(string=html, url_fetcher=fetcher).write_pdf()
 
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
 def csv_safe(value: Any) -> Any:
     """A CSV cell a spreadsheet will not run: text starting with = + - @ tab or CR gets a leading apostrophe.
 
@@ -542,10 +520,7 @@ def csv_safe(value: Any) -> Any:
         return "yes" if value else "no"
     if isinstance(value, (int, float)):
         return value
-    text = value.isoformat() if isinstance(value, dt.date) else str(value)
-    if text.startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text
+    return escape_formula(value.isoformat() if isinstance(value, dt.date) else str(value))
 
 
 def csv_sections(data: BriefingData) -> Iterator[tuple[str, list[str], Iterable[list[Any]]]]:
@@ -654,10 +629,3 @@ def write_csv(data: BriefingData, binary_file) -> None:
         writer.writerow([])
     text.flush()
     text.detach()
-
-
-def render_csv(data: BriefingData) -> bytes:
-    """The CSV of `write_csv` as bytes."""
-    buffer = io.BytesIO()
-    write_csv(data, buffer)
-    return buffer.getvalue()
