@@ -19,6 +19,7 @@ from config.common.admin import HistoryWithoutRevertAdmin
 from manufacturers.admin import AliasInlineFormSet
 from provenance.admin.reports import briefing_for_items, briefing_for_weapon_models
 from provenance.admin.teardown import TEARDOWN_EXPORT_ACTIONS
+from provenance.admin.workflow import REVIEW_ACTIONS, FindingReviewMixin, ReviewWorkflowAdminMixin
 from provenance.models import (
     EvidenceFile,
     Finding,
@@ -268,7 +269,7 @@ class RecoveredYearFilter(admin.SimpleListFilter):
 
 
 @admin.register(RecoveredItem)
-class RecoveredItemAdmin(SimpleHistoryAdmin):
+class RecoveredItemAdmin(ReviewWorkflowAdminMixin, HistoryWithoutRevertAdmin):
     list_display = [
         "reference",
         "weapon",
@@ -280,7 +281,7 @@ class RecoveredItemAdmin(SimpleHistoryAdmin):
         "unit_count",
     ]
     list_filter = ["weapon_model", FindingCountryFilter, "status", "tlp", RecoveredYearFilter]
-    actions = [briefing_for_items, *TEARDOWN_EXPORT_ACTIONS]
+    actions = [*REVIEW_ACTIONS, briefing_for_items, *TEARDOWN_EXPORT_ACTIONS]
     search_fields = [
         "reference",
         "serial_number",
@@ -355,7 +356,7 @@ class RecoveredItemAdmin(SimpleHistoryAdmin):
             findings = formset.save(commit=False)
             for finding in formset.deleted_objects:
                 finding.delete()
-            findings_save(item=form.instance, findings=findings)
+            findings_save(item=form.instance, findings=findings, user=request.user)
             formset.save_m2m()
         elif formset.model is EvidenceFile:
             _save_evidence_formset(formset, request, item=form.instance)
@@ -369,7 +370,7 @@ class FindingAdminForm(FindingForm):
 
 
 @admin.register(Finding)
-class FindingAdmin(SimpleHistoryAdmin):
+class FindingAdmin(FindingReviewMixin, HistoryWithoutRevertAdmin):
     """Single finding lines, for search across items and for attaching photos to one line."""
 
     form = FindingAdminForm
@@ -383,7 +384,7 @@ class FindingAdmin(SimpleHistoryAdmin):
     inlines = [FindingEvidenceInline]
 
     def save_model(self, request, obj, form, change):
-        findings_save(item=obj.item, findings=[obj])
+        findings_save(item=obj.item, findings=[obj], user=request.user)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is EvidenceFile:

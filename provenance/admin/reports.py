@@ -18,6 +18,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from provenance.briefings.params import RESTRICTIONS_DATE, params_from_query
+from provenance.filters import AnalyticsParamsForm
 from provenance.models import BriefingReport, RecoveredItem, WeaponModel
 from provenance.services.briefings import FORMATS, briefing_request
 
@@ -75,6 +76,13 @@ class BriefingRequestForm(forms.Form):
     )
     as_of = forms.DateField(label=_("ownership as of"), required=False, help_text=_("Default: today."))
     produced_after = forms.DateField(label=_("produced after"), initial=RESTRICTIONS_DATE, required=False)
+    status = forms.ChoiceField(
+        label=_("review status (at least)"),
+        choices=AnalyticsParamsForm.base_fields["status"].choices,
+        initial="verified",
+        required=False,
+        help_text=_("Briefings count verified and published items unless you choose otherwise."),
+    )
     formats = forms.MultipleChoiceField(
         label=_("formats"),
         choices=[(f, f.upper()) for f in FORMATS],
@@ -105,6 +113,7 @@ class BriefingRequestForm(forms.Form):
             "period": data.get("period"),
             "as_of": data.get("as_of"),
             "produced_after": data.get("produced_after"),
+            "status": data.get("status"),
         }
         try:
             self.params = params_from_query(

@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from config.common.countries import country_name
-from provenance.selectors.analytics import counting_rule
+from provenance.selectors.analytics import STATUS_TEXT, counting_rule
 
 from .data import BriefingData, annex_rows_iter, list_items
 
@@ -224,6 +224,10 @@ def briefing_context(
         else f"all {fmt_int(total)} {unit_name} found, including those made in the weapon's country of origin"
     )
     rules = [
+        (
+            "Review status",
+            f"Counts {STATUS_TEXT[params.status]}; each item's status is listed under Recovered items.",
+        ),
         ("Unit", f"{unit_name}: {unit_rule}."),
         ("Attribution", f"A part counts for {ATTRIBUTION_TEXT[params.attribution].format(as_of=as_of)}."),
         ("Denominator", f"Shares are of {denominator}."),

@@ -23,6 +23,7 @@ from manufacturers.models import Manufacturer
 from provenance.datecodes import parse_date_code
 from provenance.models import EvidenceFile, Finding, RecoveredItem
 from provenance.services.organisations import organisation_internal
+from provenance.services.workflow import item_content_changed
 
 __all__ = [
     "EVIDENCE_EXTENSIONS",
@@ -119,8 +120,14 @@ def finding_years_sync(*, item: RecoveredItem) -> int:
 
 
 @transaction.atomic
-def findings_save(*, item: RecoveredItem, findings: Iterable[Finding]) -> list[Finding]:
-    """Complete and save finding lines of `item`; new lines without a line number go to the end."""
+def findings_save(
+    *, item: RecoveredItem, findings: Iterable[Finding], user: AbstractBaseUser | None = None
+) -> list[Finding]:
+    """Complete and save finding lines of `item`; new lines without a line number go to the end.
+
+    `user` is kept as the one who last changed the item's findings, and a reviewed item goes back to review
+    (`provenance.services.workflow.item_content_changed`).
+    """
     saved = []
     next_line = (item.findings.aggregate(last=Max("line_no"))["last"] or 0) + 1
     years = item_years(recovered_on=item.recovered_on, analysed_on=item.analysed_on)
@@ -134,6 +141,8 @@ def findings_save(*, item: RecoveredItem, findings: Iterable[Finding]) -> list[F
         finding.full_clean(exclude=["item"])
         finding.save()
         saved.append(finding)
+    if saved:
+        item_content_changed(item=item, user=user)
     return saved
 
 
