@@ -89,9 +89,10 @@ ACTIONS: dict[str, Transition] = {
 class TransitionRefused(Exception):
     """An action a rule forbids; `message` says which rule, for the user."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, code: str = "forbidden") -> None:
         super().__init__(message)
         self.message = message
+        self.code = code  # "forbidden" (role, four eyes, no person) or "conflict" (the item's status)
 
 
 def _is_person(user) -> bool:
@@ -104,7 +105,8 @@ def transition_check(*, item: RecoveredItem, action: str, user) -> Transition:
     if transition is None:
         raise TransitionRefused(
             gettext("Unknown action “%(action)s”; use one of: %(actions)s.")
-            % {"action": action, "actions": ", ".join(ACTIONS)}
+            % {"action": action, "actions": ", ".join(ACTIONS)},
+            code="invalid",
         )
     if not _is_person(user):
         raise TransitionRefused(gettext("A review action needs a signed-in person."))
@@ -121,7 +123,8 @@ def transition_check(*, item: RecoveredItem, action: str, user) -> Transition:
                 "status": item.get_status_display(),
                 "action": transition.label,
                 "sources": " / ".join(str(Status(s).label) for s in transition.sources),
-            }
+            },
+            code="conflict",
         )
     if transition.four_eyes and user.pk in (item.submitted_by_id, item.findings_changed_by_id):
         raise TransitionRefused(
