@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from provenance.models import CustodyEvent, Finding, ItemTransition, RecoveredItem
+from provenance.selectors.history import finding_line_changes
 from provenance.services.custody import custody_event_record, evidence_bundle_write
 from provenance.services.workflow import (
     ACTIONS,
@@ -46,12 +47,21 @@ class ReviewActionForm(ActionForm):
 
 
 class ReviewedItemForm(forms.ModelForm):
-    """The item form: TLP and sharing changes are checked against the user's role (the admin sets `user`)."""
+    """The item form: TLP and sharing changes are checked against the user's role (the admin sets `user`);
+    the reason given is kept in the history of the item and of each finding line saved with it."""
 
     user = None
+    change_reason = forms.CharField(
+        label=gettext_lazy("Reason for this change"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"size": 60}),
+        help_text=gettext_lazy("Shown in the history of the item and of its finding lines."),
+    )
 
     def clean(self):
         cleaned = super().clean()
+        self.instance._change_reason = cleaned.get("change_reason") or None
         if self.user is not None:
             errors = sharing_change_errors(
                 user=self.user,
@@ -139,6 +149,15 @@ class ReviewWorkflowAdminMixin:
             fields.append("shared_with")
         return fields
 
+    object_history_template = "admin/provenance/recovereditem/object_history.html"
+
+    def get_fieldsets(self, request, obj=None):
+        return [*super().get_fieldsets(request, obj), (_("Review"), {"fields": ["change_reason"]})]
+
+    def history_view(self, request, object_id, extra_context=None):
+        changes = finding_line_changes(item_id=int(object_id)) if str(object_id).isdigit() else []
+        return super().history_view(request, object_id, {**(extra_context or {}), "finding_changes": changes})
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.user = request.user
@@ -212,6 +231,11 @@ class ReviewWorkflowAdminMixin:
         super().save_formset(request, form, formset, change)
 
     def save_related(self, request, form, formsets, change):
+        reason = form.cleaned_data.get("change_reason") or None
+        for formset in formsets:
+            if formset.model is Finding:
+                for line in formset.forms:
+                    line.instance._change_reason = reason
         super().save_related(request, form, formsets, change)
         findings = any(
             fs.model is Finding and (fs.new_objects or fs.changed_objects or fs.deleted_objects) for fs in formsets

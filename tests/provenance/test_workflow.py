@@ -371,3 +371,47 @@ def test_partner_stats_count_published_items_whatever_status_is_asked(client, de
     assert client.get("/api/v1/stats/breakdown/?weapon=9M727").json()["status"] == "any"
     assert client.get("/api/v1/stats/breakdown/?weapon=9M727&status=verified").json()["status"] == "verified"
     assert client.get("/api/v1/stats/breakdown/?weapon=9M727&status=bogus").status_code == 400
+
+
+# --- history that says what changed ------------------------------------------------------------------------
+
+
+def test_history_shows_changed_finding_lines_with_the_reason_and_refuses_to_revert(client, roles):
+    from tests.provenance.test_admin import item_post
+
+    analyst = person("ana", "analyst")
+    weapon = factories.WeaponModelFactory(designation="9M727")
+    item = item_in(Status.PUBLISHED, weapon_model=weapon, reference="KYIV-HIST")
+    line = factories.FindingFactory(item=item, line_no=1, country="US", quantity=3)
+    client.force_login(analyst)
+    url = reverse("admin:provenance_recovereditem_change", args=[item.pk])
+    data = item_post(
+        weapon,
+        {"id": line.pk, "line_no": 1, "country": "US", "quantity": 4},
+        initial_findings=1,
+        reference="KYIV-HIST",
+        owner=str(item.owner_id),
+        change_reason="recount from photo 12",
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    item.refresh_from_db()
+    assert (item.status, item.findings_changed_by) == (Status.SUBMITTED, analyst)
+    history = client.get(reverse("admin:provenance_recovereditem_history", args=[item.pk])).content.decode()
+    section = history[history.index('id="finding-changes"') :]
+    assert "quantity:</strong> 3 &rarr; 4" in section
+    assert "recount from photo 12" in section
+    assert "ana" in section
+    version = item.history.earliest("history_date")
+    revert = reverse("admin:provenance_recovereditem_simple_history", args=[item.pk, version.history_id])
+    assert client.post(revert, {}).status_code == 403
+    item.refresh_from_db()
+    assert item.status == Status.SUBMITTED
+
+
+def test_admin_analytics_page_says_which_statuses_it_counts(client, roles):
+    client.force_login(person("vi", "viewer"))
+    page = client.get(reverse("admin:provenance_analytics")).content.decode()
+    assert "working view: all statuses" in page
+    page = client.get(reverse("admin:provenance_analytics") + "?status=verified").content.decode()
+    assert "status: verified or published items" in page
