@@ -93,6 +93,9 @@ class CustodyEventInline(admin.TabularInline):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("recorded_by")
+
 
 def _workflow_action(name: str):
     transition = ACTIONS[name]
@@ -260,8 +263,21 @@ class FindingReviewMixin:
             item_content_changed(item=item, user=request.user)
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A log to read: rows are written by the services, never added, changed or deleted here."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(ItemTransition)
-class ItemTransitionAdmin(admin.ModelAdmin):
+class ItemTransitionAdmin(ReadOnlyAdmin):
     """Every status transition of every item: read-only, filterable."""
 
     list_display = ["at", "item", "action", "from_status", "to_status", "by", "comment"]
@@ -270,30 +286,12 @@ class ItemTransitionAdmin(admin.ModelAdmin):
     search_fields = ["item__reference", "comment", "by__username"]
     date_hierarchy = "at"
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(CustodyEvent)
-class CustodyEventAdmin(admin.ModelAdmin):
+class CustodyEventAdmin(ReadOnlyAdmin):
     """The chain of custody of every item (events are added on the item's page), read-only."""
 
     list_display = ["occurred_at", "item", "received_from", "handed_to", "place", "seal_number", "recorded_by"]
     list_select_related = ["item", "recorded_by"]
     search_fields = ["item__reference", "received_from", "handed_to", "seal_number"]
     date_hierarchy = "occurred_at"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -415,3 +415,23 @@ def test_admin_analytics_page_says_which_statuses_it_counts(client, roles):
     assert "working view: all statuses" in page
     page = client.get(reverse("admin:provenance_analytics") + "?status=verified").content.decode()
     assert "status: verified or published items" in page
+
+
+def test_transition_list_runs_the_same_queries_for_3_or_30_transitions(client, roles):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(person("vi", "viewer"))
+    root = person("root", superuser=True)
+    url = reverse("admin:provenance_itemtransition_changelist")
+    counts = []
+    for items in (1, 10):
+        for _ in range(items):
+            item = item_in(Status.DRAFT)
+            item_transition(item=item, action="submit_for_review", user=root)
+            item_transition(item=item, action="return_to_draft", user=root)
+            item_transition(item=item, action="submit_for_review", user=root)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
