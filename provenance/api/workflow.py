@@ -37,7 +37,8 @@ class ItemReviewView(APIView):
     authentication_classes = [SessionAuthentication]
     permission_classes = [IsPartnerOrStaff]
 
-    @extend_schema(request=ReviewActionSerializer, responses=ReviewResultSerializer)
+    # Staff-only, session-authenticated: not part of the partner API's schema (partner keys cannot review).
+    @extend_schema(exclude=True, request=ReviewActionSerializer, responses=ReviewResultSerializer)
     def post(self, request, pk: int):
         body = ReviewActionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
