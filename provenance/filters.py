@@ -20,6 +20,7 @@ from provenance.selectors.analytics import (
     DIMENSIONS,
     PERIODS,
     RUSSIAN_INVASION,
+    STATUS_RULES,
     STATUSES,
     UNITS,
     AnalyticsFilters,
@@ -65,12 +66,7 @@ class AnalyticsParamsForm(forms.Form):
     status = forms.ChoiceField(
         label=_("review status (at least)"),
         required=False,
-        choices=[
-            ("any", _("working view: all statuses")),
-            ("submitted", _("submitted, verified or published")),
-            ("verified", _("verified or published")),
-            ("published", _("published only")),
-        ],
+        choices=[(key, rule.label) for key, rule in STATUS_RULES.items()],
     )
 
     def __init__(self, *args, default_status: str = "any", least_status: str = "any", **kwargs) -> None:

@@ -31,7 +31,6 @@ from provenance.services.workflow import (
 __all__ = [
     "REVIEW_ACTIONS",
     "CustodyEventInline",
-    "FindingReviewMixin",
     "ReviewActionForm",
     "ReviewWorkflowAdminMixin",
     "ReviewedItemForm",
@@ -246,21 +245,6 @@ class ReviewWorkflowAdminMixin:
         facts = change and FACT_FIELDS.intersection(form.changed_data)
         if findings or facts:
             item_content_changed(item=form.instance, user=request.user, findings=findings)
-
-
-class FindingReviewMixin:
-    """A finding deleted from its own page sends a reviewed item back to review, like any other change."""
-
-    def delete_model(self, request, obj):
-        item = obj.item
-        super().delete_model(request, obj)
-        item_content_changed(item=item, user=request.user)
-
-    def delete_queryset(self, request, queryset):
-        items = list(RecoveredItem.objects.filter(pk__in=queryset.values("item_id")))
-        super().delete_queryset(request, queryset)
-        for item in items:
-            item_content_changed(item=item, user=request.user)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
