@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -25,8 +26,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from provenance.briefings.params import params_from_query
-from provenance.models import BriefingReport, OrganisationAPIKey
-from provenance.selectors.visibility import is_staff_user, items_visible_to
+from provenance.models import BriefingReport, OrganisationAPIKey, RecoveredItem
+from provenance.selectors.visibility import internal_user_may_view, items_visible_to
 from provenance.services.briefings import FORMATS, briefing_request
 
 from .views import PartnerAPIMixin
@@ -50,14 +51,21 @@ PARAMETER_NAMES = (
 
 
 class MayRequestBriefings(BasePermission):
-    """Partner keys may read and request briefings (not change or delete them); staff sessions may too."""
+    """Partner keys may read and request briefings (not change or delete them); staff sessions may too, with
+    the admin's permissions: view briefing reports to read them, add one (and view the items) to request one."""
 
-    message = "Briefings are for partner keys and staff accounts."
+    message = _("Briefings are for partner keys and staff accounts with the briefing permissions.")
 
     def has_permission(self, request, view) -> bool:
         if request.method not in ("GET", "HEAD", "OPTIONS", "POST"):
             return False
-        return isinstance(request.auth, OrganisationAPIKey) or is_staff_user(request.user)
+        if isinstance(request.auth, OrganisationAPIKey):
+            return True
+        if request.method == "POST":
+            return internal_user_may_view(request.user, RecoveredItem) and request.user.has_perm(
+                "provenance.add_briefingreport"
+            )
+        return internal_user_may_view(request.user, BriefingReport)
 
 
 class BriefingSerializer(serializers.Serializer):
@@ -83,7 +91,7 @@ class BriefingAPIMixin(PartnerAPIMixin):
         caller = self.caller()
         if caller["organisation"] is not None:
             return BriefingReport.objects.filter(organisation=caller["organisation"])
-        if is_staff_user(caller["user"]):
+        if internal_user_may_view(caller["user"], BriefingReport):
             return BriefingReport.objects.all()
         return BriefingReport.objects.none()
 

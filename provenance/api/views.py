@@ -14,13 +14,16 @@ from components.models import Part
 from config.common.api import DeferredJoinPagination, StandardPagination
 from manufacturers.models import Manufacturer
 from provenance.filters import AnalyticsParamsForm
-from provenance.models import Finding, OrganisationAPIKey, Strike, WeaponModel
+from provenance.models import Finding, OrganisationAPIKey, RecoveredItem, Strike, WeaponModel
 from provenance.selectors.analytics import ATTRIBUTIONS, DIMENSIONS, PERIODS, UNITS, breakdown, shift
 from provenance.selectors.visibility import (
     findings_visible_to,
-    is_staff_user,
+    internal_user_may_view,
     items_visible_to,
-    reference_data_visible_to,
+    manufacturers_visible_to,
+    parts_visible_to,
+    strikes_visible_to,
+    weapon_models_visible_to,
 )
 from provenance.services.sharing import access_log_record
 
@@ -71,6 +74,8 @@ class PartnerAPIMixin:
     permission_classes = [IsPartnerOrStaff]
     throttle_classes = [PartnerKeyRateThrottle]
     records_returned: int | None = None
+    # A staff session needs these models' view permissions, as in the admin (`permissions.IsPartnerOrStaff`).
+    permission_models: tuple = (RecoveredItem, Finding)
 
     def caller(self) -> dict:
         """The visibility selectors' arguments for this request: the key's organisation or the user."""
@@ -118,21 +123,23 @@ class ReadOnlyViewSet(CachedResponseMixin, PartnerAPIMixin, viewsets.ReadOnlyMod
 
 
 class ReferenceDataViewSet(ReadOnlyViewSet):
-    """Reference data (weapon models, strikes, manufacturers, parts): visible to every partner."""
+    """Reference data (weapon models, strikes, manufacturers, parts): what the caller may see of it
+    (`visible`, a selector of `provenance.selectors.visibility`), with `related()` loaded."""
 
-    model = None
+    visible = None
 
-    def base_queryset(self) -> QuerySet:
-        raise NotImplementedError
+    def related(self, queryset: QuerySet) -> QuerySet:
+        return queryset
 
     def scoped_queryset(self) -> QuerySet:
-        if not reference_data_visible_to(**self.caller()):
-            return self.base_queryset().none()
-        return self.base_queryset()
+        return self.related(type(self).visible(**self.caller()))
 
 
 class WeaponModelViewSet(ReferenceDataViewSet):
     """Weapon models (designation, family, kind, aliases)."""
+
+    permission_models = (WeaponModel,)
+    visible = weapon_models_visible_to
 
     serializer_class = serializers.WeaponModelSerializer
     filterset_class = filters.WeaponModelFilter
@@ -140,12 +147,15 @@ class WeaponModelViewSet(ReferenceDataViewSet):
     ordering_fields = ["designation", "name", "family", "id"]
     ordering = ["designation"]
 
-    def base_queryset(self) -> QuerySet:
-        return WeaponModel.objects.prefetch_related("aliases")
+    def related(self, queryset: QuerySet) -> QuerySet:
+        return queryset.prefetch_related("aliases")
 
 
 class StrikeViewSet(ReferenceDataViewSet):
     """Attack events as publicly reported."""
+
+    permission_models = (Strike,)
+    visible = strikes_visible_to
 
     serializer_class = serializers.StrikeSerializer
     filterset_class = filters.StrikeFilter
@@ -153,12 +163,15 @@ class StrikeViewSet(ReferenceDataViewSet):
     ordering_fields = ["occurred_on", "id"]
     ordering = ["-occurred_on", "id"]
 
-    def base_queryset(self) -> QuerySet:
-        return Strike.objects.prefetch_related("sources")
+    def related(self, queryset: QuerySet) -> QuerySet:
+        return queryset.prefetch_related("sources")
 
 
 class ManufacturerViewSet(ReferenceDataViewSet):
     """Manufacturers with their aliases and sanctions designations."""
+
+    permission_models = (Manufacturer,)
+    visible = manufacturers_visible_to
 
     serializer_class = serializers.ManufacturerSerializer
     filterset_class = filters.ManufacturerFilter
@@ -166,12 +179,15 @@ class ManufacturerViewSet(ReferenceDataViewSet):
     ordering_fields = ["name", "country", "id"]
     ordering = ["name"]
 
-    def base_queryset(self) -> QuerySet:
-        return Manufacturer.objects.prefetch_related("aliases", "designations")
+    def related(self, queryset: QuerySet) -> QuerySet:
+        return queryset.prefetch_related("aliases", "designations")
 
 
 class PartViewSet(ReferenceDataViewSet):
     """Catalogued parts with their HS code and CHPL tier."""
+
+    permission_models = (Part,)
+    visible = parts_visible_to
 
     serializer_class = serializers.PartSerializer
     filterset_class = filters.PartFilter
@@ -179,14 +195,15 @@ class PartViewSet(ReferenceDataViewSet):
     ordering_fields = ["part_number", "id"]
     ordering = ["part_number", "id"]
 
-    def base_queryset(self) -> QuerySet:
-        return Part.objects.select_related("manufacturer", "category__hs_code", "hs_code")
+    def related(self, queryset: QuerySet) -> QuerySet:
+        return queryset.select_related("manufacturer", "category__hs_code", "hs_code")
 
 
 class RecoveredItemViewSet(ReadOnlyViewSet):
     """Recovered weapon samples the caller may see; the detail includes the whole teardown list."""
 
     filterset_class = filters.RecoveredItemFilter
+    permission_models = (RecoveredItem,)
     search_fields = ["reference", "place", "serial_number", "weapon_model__designation"]
     ordering_fields = ["recovered_on", "analysed_on", "reference", "id"]
     ordering = ["-recovered_on", "reference"]
@@ -282,7 +299,7 @@ class AnalyticsView(CachedResponseMixin, PartnerAPIMixin, APIView):
         errors = form.error_dict() if not valid else {}
         caller = self.caller()
         # Staff see everything: no restriction (None) rather than an IN over every item.
-        items = None if is_staff_user(caller["user"]) else items_visible_to(**caller)
+        items = None if internal_user_may_view(caller["user"], RecoveredItem) else items_visible_to(**caller)
         reference = (form.cleaned_data.get("item") or "") if valid else ""
         if reference and items is not None and not items.filter(reference=reference).exists():
             # The same message as for an item that does not exist: hidden items must not be probed.
