@@ -23,6 +23,7 @@ from manufacturers.models import Manufacturer
 from provenance.datecodes import parse_date_code
 from provenance.models import EvidenceFile, Finding, RecoveredItem
 from provenance.services.organisations import organisation_internal
+from provenance.services.item_lock import item_lock
 
 __all__ = [
     "EVIDENCE_EXTENSIONS",
@@ -121,6 +122,7 @@ def finding_years_sync(*, item: RecoveredItem) -> int:
 @transaction.atomic
 def findings_save(*, item: RecoveredItem, findings: Iterable[Finding]) -> list[Finding]:
     """Complete and save finding lines of `item`; new lines without a line number go to the end."""
+    item_lock(item_ids=[item.pk])
     saved = []
     next_line = (item.findings.aggregate(last=Max("line_no"))["last"] or 0) + 1
     years = item_years(recovered_on=item.recovered_on, analysed_on=item.analysed_on)
@@ -140,6 +142,7 @@ def findings_save(*, item: RecoveredItem, findings: Iterable[Finding]) -> list[F
 @transaction.atomic
 def recovered_item_save(*, item: RecoveredItem, user: AbstractBaseUser | None) -> RecoveredItem:
     """Save a recovered item; a new one is owned by the internal organisation unless told otherwise."""
+    item_lock(item_ids=[item.pk])
     if item.owner_id is None:
         item.owner = organisation_internal()
     if item.pk is None and item.created_by_id is None and user is not None and user.is_authenticated:
