@@ -192,3 +192,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
+
+# Teardown imports: what one file may expand to and hold (provenance.teardown.readers / validation). Each limit
+# is checked before the work it bounds; past one the file is refused with a message naming the setting.
+TEARDOWN_XLSX_MAX_UNCOMPRESSED_BYTES = env.int("TEARDOWN_XLSX_MAX_UNCOMPRESSED_BYTES", default=256 * 1024 * 1024)
+TEARDOWN_XLSX_MAX_SHARED_STRINGS_BYTES = env.int("TEARDOWN_XLSX_MAX_SHARED_STRINGS_BYTES", default=64 * 1024 * 1024)
+TEARDOWN_XLSX_MAX_RATIO = env.int("TEARDOWN_XLSX_MAX_RATIO", default=100)
+TEARDOWN_MAX_ROWS = env.int("TEARDOWN_MAX_ROWS", default=1_000_000)
+TEARDOWN_MAX_ITEMS = env.int("TEARDOWN_MAX_ITEMS", default=10_000)
+TEARDOWN_MAX_ERRORS = env.int("TEARDOWN_MAX_ERRORS", default=1_000)
+TEARDOWN_ERRORS_SHOWN = env.int("TEARDOWN_ERRORS_SHOWN", default=100)  # on the admin page; the rest as a CSV file
