@@ -6,13 +6,15 @@
 from pathlib import Path
 
 import environ
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
 
 SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-do-not-use-in-production")
-DEBUG = env.bool("DEBUG", default=True)
+# Off unless asked for (DEBUG=1): a debug 404 page lists every URL of the site, a debug 500 its settings.
+DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -42,6 +44,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -103,7 +106,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
-MEDIA_URL = "media/"
+MEDIA_URL = "media/"  # served by provenance.media.media_file_view (permission-checked), never as static files
+# Static files from the apps' directories, without collectstatic, when DEBUG is off (`make run`).
+WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -145,7 +150,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "config.common.api.api_exception_handler",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.SearchFilter",
+        "config.common.api.BoundedSearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
 }
@@ -202,3 +207,23 @@ TEARDOWN_MAX_ROWS = env.int("TEARDOWN_MAX_ROWS", default=1_000_000)
 TEARDOWN_MAX_ITEMS = env.int("TEARDOWN_MAX_ITEMS", default=10_000)
 TEARDOWN_MAX_ERRORS = env.int("TEARDOWN_MAX_ERRORS", default=1_000)
 TEARDOWN_ERRORS_SHOWN = env.int("TEARDOWN_ERRORS_SHOWN", default=100)  # on the admin page; the rest as a CSV file
+
+# Partner API cost bounds (provenance.api): pages reach at most this many rows deep, a search has at most this
+# many terms; a query parameter the endpoint does not know is a 400 (and never reaches the cache key).
+API_MAX_PAGE_DEPTH = env.int("API_MAX_PAGE_DEPTH", default=10_000)
+API_MAX_SEARCH_TERMS = env.int("API_MAX_SEARCH_TERMS", default=10)
+
+# Django's Content-Security-Policy on every response (the admin, the analytics pages, the API docs): scripts,
+# fonts and styles only from this site, no inline script, no framing. Rendered briefings and stored files set a
+# stricter one of their own. The inline styles are matplotlib's SVG charts and the admin's.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}

@@ -2,6 +2,7 @@
 
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.cache import add_never_cache_headers
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
@@ -11,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from components.models import Part
-from config.common.api import DeferredJoinPagination, StandardPagination
+from config.common.api import DeferredJoinPagination, StandardPagination, query_params_check
 from manufacturers.models import Manufacturer
 from provenance.filters import AnalyticsParamsForm
 from provenance.models import Finding, OrganisationAPIKey, RecoveredItem, Strike, WeaponModel
@@ -82,8 +83,17 @@ class PartnerAPIMixin:
         api_key = self.request.auth if isinstance(self.request.auth, OrganisationAPIKey) else None
         return {"organisation": api_key.organisation if api_key else None, "user": self.request.user}
 
+    def allowed_query_params(self) -> set[str] | None:
+        """The query parameters this endpoint reads (None: not checked)."""
+        return None
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        query_params_check(request.query_params, allowed=self.allowed_query_params())
+
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
+        add_never_cache_headers(response)  # partner data: never kept by a browser or a proxy
         if isinstance(getattr(request, "auth", None), OrganisationAPIKey):
             ok = 200 <= response.status_code < 300
             access_log_record(
@@ -105,6 +115,10 @@ class ReadOnlyViewSet(CachedResponseMixin, PartnerAPIMixin, viewsets.ReadOnlyMod
 
     def scoped_queryset(self) -> QuerySet:
         raise NotImplementedError
+
+    def allowed_query_params(self) -> set[str]:
+        allowed = {"ordering", "page", "page_size", *self.filterset_class.base_filters}
+        return allowed | {"search"} if getattr(self, "search_fields", None) else allowed
 
     def get_queryset(self) -> QuerySet:
         return self.scoped_queryset()
@@ -289,6 +303,9 @@ class AnalyticsView(CachedResponseMixin, PartnerAPIMixin, APIView):
 
     def get(self, request):
         return self.cached(self.analyse, request)
+
+    def allowed_query_params(self) -> set[str]:
+        return set(AnalyticsParamsForm().fields)
 
     def analyse(self, request) -> Response:
         raise NotImplementedError

@@ -25,6 +25,11 @@ class Organisation(TimeStampedModel):
         settings.AUTH_USER_MODEL, blank=True, related_name="organisations", verbose_name=_("members")
     )
     notes = models.TextField(_("notes"), blank=True)
+    named_as_owner = models.BooleanField(
+        _("named as owner to partners"),
+        default=False,
+        help_text=_("Show this organisation's name as the owner of its items to other partner organisations."),
+    )
     history = HistoricalRecords()
 
     class Meta:

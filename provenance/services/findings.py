@@ -22,8 +22,8 @@ from config.common.countries import country_code
 from manufacturers.models import Manufacturer
 from provenance.datecodes import parse_date_code
 from provenance.models import EvidenceFile, Finding, RecoveredItem
-from provenance.services.organisations import organisation_internal
 from provenance.services.item_lock import item_lock
+from provenance.services.organisations import organisation_internal
 
 __all__ = [
     "EVIDENCE_EXTENSIONS",

@@ -2,8 +2,10 @@
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from provenance.models import AccessLog, Organisation, OrganisationAPIKey
 
@@ -20,6 +22,8 @@ def api_key_create(
     """Create a key for `organisation`; returns the stored key and the raw key, which is never stored."""
     if expires is not None and timezone.is_naive(expires):
         expires = timezone.make_aware(expires, dt.UTC)
+    if expires is not None and expires <= timezone.now():
+        raise ValidationError({"expires": [_("The expiry date is in the past: the key would never work.")]})
     return OrganisationAPIKey.objects.create_key(organisation=organisation, name=name[:50], expiry_date=expires)
 
 

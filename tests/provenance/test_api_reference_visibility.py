@@ -97,7 +97,7 @@ def bare_staff(db) -> Client:
 ALL_ENDPOINTS = ["weapon-models", "strikes", "manufacturers", "parts", "recovered-items", "findings"]
 
 
-@pytest.mark.parametrize("endpoint", ALL_ENDPOINTS + ["stats/breakdown", "stats/shift", "briefings"])
+@pytest.mark.parametrize("endpoint", [*ALL_ENDPOINTS, "stats/breakdown", "stats/shift", "briefings"])
 def test_staff_without_permissions_is_refused_as_in_the_admin(world: World, bare_staff: Client, endpoint: str):
     assert bare_staff.get("/admin/provenance/recovereditem/").status_code == 403
     response = bare_staff.get(f"/api/v1/{endpoint}/")

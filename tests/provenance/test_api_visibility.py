@@ -13,7 +13,6 @@ ITEM_REFERENCES = [
 ] + ["B-OWNED-AMBER"]
 
 
-
 def _all_pages(client, url: str) -> list[dict]:
     response = client.get(url, {"page_size": 500})
     assert response.status_code == 200, response.content

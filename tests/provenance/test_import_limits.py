@@ -13,7 +13,7 @@ from django.test import Client
 from provenance.models import RecoveredItem
 from provenance.services.teardown import teardown_import
 from tests import factories
-from tests.provenance.test_teardown_admin import URL, upload
+from tests.provenance.test_teardown_admin import upload
 from tests.provenance.test_teardown_import import HEADER, build_world
 
 MB = 1_048_576
