@@ -227,3 +227,9 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+
+# Briefings a partner organisation may have queued or rendering at once (more: 429 with Retry-After seconds).
+BRIEFING_QUEUE_PER_ORGANISATION = env.int("BRIEFING_QUEUE_PER_ORGANISATION", default=3)
+BRIEFING_QUEUE_RETRY_AFTER = env.int("BRIEFING_QUEUE_RETRY_AFTER", default=60)
+# PostgreSQL: a partner request's queries are cancelled after this many milliseconds (503 with a message).
+API_PARTNER_STATEMENT_TIMEOUT_MS = env.int("API_PARTNER_STATEMENT_TIMEOUT_MS", default=10_000)

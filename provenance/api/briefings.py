@@ -12,6 +12,7 @@ make: it changes no data, it only issues a document from what the partner can al
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404
@@ -20,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -66,6 +67,21 @@ class MayRequestBriefings(BasePermission):
                 "provenance.add_briefingreport"
             )
         return internal_user_may_view(request.user, BriefingReport)
+
+
+def _check_queue_quota(organisation) -> None:
+    """One organisation may have at most BRIEFING_QUEUE_PER_ORGANISATION reports waiting or rendering: past that
+    a request is a 429 (Retry-After), so one partner cannot fill the worker's queue ahead of the others."""
+    limit = settings.BRIEFING_QUEUE_PER_ORGANISATION
+    pending = BriefingReport.objects.filter(
+        organisation=organisation, state__in=[BriefingReport.State.QUEUED, BriefingReport.State.RUNNING]
+    )
+    if pending.count() >= limit:
+        raise Throttled(
+            wait=settings.BRIEFING_QUEUE_RETRY_AFTER,
+            detail=_("%(n)d briefings of your organisation are still being prepared: wait for one to finish.")
+            % {"n": limit},
+        )
 
 
 class BriefingSerializer(serializers.Serializer):
@@ -142,6 +158,8 @@ class BriefingListView(BriefingAPIMixin, APIView):
             raise ValidationError(error.message_dict) from error
         caller = self.caller()
         organisation = caller["organisation"]
+        if organisation is not None:
+            _check_queue_quota(organisation)
         hidden = organisation is not None and params.item
         if hidden and not items_visible_to(organisation=organisation).filter(reference=params.item).exists():
             # The same message as for an item that does not exist: hidden items must not be probed.

@@ -1,8 +1,10 @@
 """Partner API views: thin viewsets whose querysets all start from `provenance.selectors.visibility`."""
 
+from django.conf import settings
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
@@ -27,6 +29,7 @@ from provenance.selectors.visibility import (
     weapon_models_visible_to,
 )
 from provenance.services.sharing import access_log_record
+from provenance.services.statement_timeout import is_statement_timeout, partner_statement_timeout
 
 from . import filters, serializers
 from .authentication import BearerAPIKeyAuthentication
@@ -90,6 +93,13 @@ class PartnerAPIMixin:
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         query_params_check(request.query_params, allowed=self.allowed_query_params())
+        if isinstance(request.auth, OrganisationAPIKey):
+            partner_statement_timeout(milliseconds=settings.API_PARTNER_STATEMENT_TIMEOUT_MS)
+
+    def handle_exception(self, exc):
+        if is_statement_timeout(exc):
+            return Response({"detail": _("The request took too long and was stopped: narrow the filters.")}, status=503)
+        return super().handle_exception(exc)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

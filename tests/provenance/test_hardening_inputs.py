@@ -191,3 +191,49 @@ def test_the_owner_is_named_only_when_it_chose_so(world: World):
     assert owner_seen_by("partner_a") == "Internal"
     owned = world.items["B-OWNED-AMBER"]
     assert world.client("partner_b").get(f"/api/v1/recovered-items/{owned.pk}/").json()["owner"] == "Partner B"
+
+
+# --- item 5: what a partner may cost -------------------------------------------------------------------------
+
+
+def test_a_partner_cannot_queue_more_than_its_quota_of_briefings(world: World, settings):
+    from provenance.models import BriefingReport as Report
+
+    settings.BRIEFING_QUEUE_PER_ORGANISATION = 2
+    for _ in range(2):  # queued, as a worker would find them
+        Report.objects.create(organisation=world.partner_a, parameters={}, title="waiting")
+    response = world.client("partner_a").post(
+        "/api/v1/briefings/", {"formats": ["csv"]}, content_type="application/json"
+    )
+    assert response.status_code == 429
+    assert response["Retry-After"] == str(settings.BRIEFING_QUEUE_RETRY_AFTER)
+    assert "2 briefings of your organisation" in response.json()["detail"]
+    # Another organisation is not held up.
+    other = world.client("partner_b").post("/api/v1/briefings/", {"formats": ["csv"]}, content_type="application/json")
+    assert other.status_code == 201
+
+
+@pytest.mark.django_db(transaction=True)  # a cancelled statement aborts the enclosing transaction
+def test_a_slow_partner_query_is_stopped_and_the_timeout_stays_with_partners(world: World, settings, monkeypatch):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("statement_timeout is PostgreSQL's")
+    import provenance.api.views as views
+
+    def slow_breakdown(**kwargs):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_sleep(2)")
+        return {}
+
+    settings.API_PARTNER_STATEMENT_TIMEOUT_MS = 200
+    monkeypatch.setattr(views, "breakdown", slow_breakdown)
+    response = world.client("partner_a").get("/api/v1/stats/breakdown/")
+    assert response.status_code == 503
+    assert "narrow the filters" in response.json()["detail"]
+    # A staff request afterwards runs with the server's default.
+    monkeypatch.undo()
+    assert world.staff_client.get("/admin/").status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == "0"
