@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "django_tasks_db",
+    "axes",
     "config.common",
     "manufacturers",
     "components",
@@ -53,6 +54,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: refuses a locked-out login with its own response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -233,3 +236,14 @@ BRIEFING_QUEUE_PER_ORGANISATION = env.int("BRIEFING_QUEUE_PER_ORGANISATION", def
 BRIEFING_QUEUE_RETRY_AFTER = env.int("BRIEFING_QUEUE_RETRY_AFTER", default=60)
 # PostgreSQL: a partner request's queries are cancelled after this many milliseconds (503 with a message).
 API_PARTNER_STATEMENT_TIMEOUT_MS = env.int("API_PARTNER_STATEMENT_TIMEOUT_MS", default=10_000)
+
+# Failed admin logins (django-axes): after AXES_FAILURE_LIMIT failures for one user name from one address, that
+# pair is locked out for AXES_COOLOFF_TIME (hours), even with the right password; every attempt is kept in the
+# admin (Axes → Access attempts / failures). A successful login resets the count.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_TIME", default=0.25)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Refused partner API keys per client address and minute before that address gets 429s (each one is logged).
+API_BAD_KEY_PER_MINUTE = env.int("API_BAD_KEY_PER_MINUTE", default=20)

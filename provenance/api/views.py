@@ -32,7 +32,7 @@ from provenance.services.sharing import access_log_record
 from provenance.services.statement_timeout import is_statement_timeout, partner_statement_timeout
 
 from . import filters, serializers
-from .authentication import BearerAPIKeyAuthentication
+from .authentication import BearerAPIKeyAuthentication, bearer_key_presented, client_ip
 from .caching import CachedResponseMixin
 from .permissions import IsPartnerOrStaff
 from .throttling import PartnerKeyRateThrottle
@@ -104,15 +104,18 @@ class PartnerAPIMixin:
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         add_never_cache_headers(response)  # partner data: never kept by a browser or a proxy
-        if isinstance(getattr(request, "auth", None), OrganisationAPIKey):
+        api_key = request.auth if isinstance(getattr(request, "auth", None), OrganisationAPIKey) else None
+        # Partner requests, and every request with a key that was refused (a guess): each one in the log.
+        if api_key is not None or bearer_key_presented(request):
             ok = 200 <= response.status_code < 300
             access_log_record(
-                api_key=request.auth,
+                api_key=api_key,
                 method=request.method,
                 path=request.path,
                 query=request.META.get("QUERY_STRING", ""),
                 status=response.status_code,
-                records=self.records_returned if ok else 0,
+                records=self.records_returned if ok and api_key is not None else 0,
+                client_ip=client_ip(request),
             )
         return response
 

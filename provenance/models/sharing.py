@@ -81,6 +81,7 @@ class AccessLog(models.Model):
     query = models.CharField(_("query string"), max_length=1000, blank=True)
     status = models.PositiveSmallIntegerField(_("status"))
     records = models.PositiveIntegerField(_("records returned"), null=True, blank=True)
+    client_ip = models.GenericIPAddressField(_("client IP address"), null=True, blank=True)
 
     class Meta:
         ordering = ["-at"]

@@ -52,6 +52,7 @@ def access_log_record(
     query: str,
     status: int,
     records: int | None,
+    client_ip: str | None = None,
 ) -> AccessLog:
     """Write one access-log row for a partner request (a single INSERT).
 
@@ -63,14 +64,14 @@ def access_log_record(
     evidence, keys, imports) keeps synchronous commits. Inside a caller's transaction the row is simply
     part of it."""
     if connection.vendor != "postgresql" or connection.in_atomic_block:
-        return _access_log_create(api_key, method, path, query, status, records)
+        return _access_log_create(api_key, method, path, query, status, records, client_ip)
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        return _access_log_create(api_key, method, path, query, status, records)
+        return _access_log_create(api_key, method, path, query, status, records, client_ip)
 
 
-def _access_log_create(api_key, method, path, query, status, records) -> AccessLog:
+def _access_log_create(api_key, method, path, query, status, records, client_ip=None) -> AccessLog:
     return AccessLog.objects.create(
         api_key=api_key,
         organisation_id=api_key.organisation_id if api_key else None,
@@ -79,4 +80,5 @@ def _access_log_create(api_key, method, path, query, status, records) -> AccessL
         query=query[:1000],
         status=status,
         records=records,
+        client_ip=client_ip or None,
     )
