@@ -8,10 +8,6 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from provenance.media import media_file_view
 
-admin.site.site_header = "Component provenance"
-admin.site.site_title = "Component provenance"
-admin.site.index_title = "Wreckage findings and sanctions evidence"
-
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("admin/", admin.site.urls),
