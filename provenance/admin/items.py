@@ -489,7 +489,7 @@ class SourceAdmin(SimpleHistoryAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "kind", "country", "is_active"]
-    list_filter = ["kind", "is_active"]
+    list_display = ["name", "kind", "country", "is_active", "named_as_owner"]
+    list_filter = ["kind", "is_active", "named_as_owner"]
     search_fields = ["name"]
     filter_horizontal = ["members"]

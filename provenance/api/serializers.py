@@ -169,8 +169,16 @@ class FindingSerializer(FindingInItemSerializer):
 class RecoveredItemSerializer(serializers.ModelSerializer):
     weapon_model = WeaponModelRefSerializer(read_only=True)
     strike = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
-    owner = serializers.CharField(source="owner.name", read_only=True)
+    owner = serializers.SerializerMethodField()
     findings_count = serializers.IntegerField(read_only=True)
+
+    def get_owner(self, item: RecoveredItem) -> str | None:
+        """The owner's name, to staff, to the owner itself, and to others when the owner chose to be named."""
+        view = self.context.get("view")
+        organisation = view.caller()["organisation"] if view is not None else None
+        if organisation is None or organisation.pk == item.owner_id or item.owner.named_as_owner:
+            return item.owner.name
+        return None
 
     class Meta:
         model = RecoveredItem
