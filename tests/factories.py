@@ -81,7 +81,8 @@ class DesignationFactory(factory.django.DjangoModelFactory):
         model = Designation
 
     manufacturer = factory.SubFactory(ManufacturerFactory)
-    authority = Designation.Authority.US_BIS_ENTITY
+    authority = "US"
+    program = "US-BIS-EL"
     listed_on = dt.date(2022, 3, 1)
 
 
