@@ -2,10 +2,10 @@
 
 import datetime as dt
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q, QuerySet
 
 from config.common.text import name_key
-from manufacturers.models import Manufacturer, ManufacturerAlias, Ownership
+from manufacturers.models import Manufacturer, ManufacturerAlias, Ownership, SanctionMatch
 
 
 def manufacturer_by_name(*, name: str) -> Manufacturer | None:
@@ -24,3 +24,15 @@ def ownership_parents_on(*, on: dt.date) -> dict[int, int]:
     """child id -> parent id for every ownership valid on `on` (one query)."""
     valid = Ownership.objects.filter(Q(start_on__lte=on), Q(end_on__isnull=True) | Q(end_on__gte=on))
     return dict(valid.order_by("start_on").values_list("child_id", "parent_id"))
+
+
+def manufacturers_with_designations(queryset: QuerySet[Manufacturer]) -> QuerySet[Manufacturer]:
+    """Manufacturers with aliases, own designations and the designations of the listed entities they are
+    confirmed to be (`confirmed_matches`), in a fixed number of queries whatever the page size."""
+    confirmed = SanctionMatch.objects.filter(decision=SanctionMatch.Decision.CONFIRMED).select_related("listed_entity")
+    return queryset.prefetch_related(
+        "aliases",
+        "designations",
+        Prefetch("sanction_matches", queryset=confirmed, to_attr="confirmed_matches"),
+        "confirmed_matches__listed_entity__designations",
+    )

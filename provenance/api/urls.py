@@ -19,5 +19,6 @@ urlpatterns = [
     path("v1/", include(router.urls)),
     path("v1/stats/breakdown/", views.BreakdownView.as_view(), name="stats-breakdown"),
     path("v1/stats/shift/", views.ShiftView.as_view(), name="stats-shift"),
+    path("v1/stats/sanctions/", views.SanctionsCoverageView.as_view(), name="stats-sanctions"),
     path("v1/briefings/", include("provenance.api.briefings")),
 ]

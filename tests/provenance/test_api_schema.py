@@ -31,7 +31,7 @@ def test_schema_documents_errors_and_the_bearer_key(client, db):
     schema = client.get("/api/schema/", {"format": "json"}).json()
     assert schema["components"]["securitySchemes"]["partnerKey"]["scheme"] == "bearer"
     paths = [path for path in schema["paths"] if _ours(path)]
-    assert len(paths) == 14
+    assert len(paths) == 15  # + stats/sanctions
     for path in paths:
         for method, operation in schema["paths"][path].items():
             assert {"200", "400", "401", "403", "404", "429"} <= set(operation["responses"]), (method, path)
