@@ -74,7 +74,7 @@ def test_schemathesis_against_the_schema_with_a_partner_key(world: World, wsgi_a
     schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", app, config=config)
     headers = {"Authorization": f"Bearer {world.key_a}"}
     operations = [result.ok() for result in schema.get_all_operations() if _ours(result.ok().path)]
-    assert len(operations) == 14  # 6 resources x (list, detail) + breakdown + shift
+    assert len(operations) == 15  # 6 resources x (list, detail) + breakdown + shift + sanctions
 
     for operation in operations:
         # The statistics answer 400 to a weapon, family or item that does not exist (free text in the
