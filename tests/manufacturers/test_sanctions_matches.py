@@ -80,9 +80,7 @@ def test_pending_pairs_no_longer_proposed_are_withdrawn_decided_ones_kept(world,
     sanction_matches_decide(
         matches=SanctionMatch.objects.filter(listed_entity=world["integral"]), decision="confirmed", user=staff_user
     )
-    ListedEntity.objects.filter(pk__in=[world["pa"].pk, world["integral"].pk]).update(
-        removed_at="2026-01-01T00:00:00Z"
-    )
+    ListedEntity.objects.filter(pk__in=[world["pa"].pk, world["integral"].pk]).update(removed_at="2026-01-01T00:00:00Z")
     run()
     assert not SanctionMatch.objects.filter(listed_entity=world["pa"]).exists()
     assert SanctionMatch.objects.get(listed_entity=world["integral"]).decision == "confirmed"

@@ -153,7 +153,9 @@ def test_word_overlap_alone_is_never_strong():
 
 
 def test_country_contradiction_keeps_an_equal_name_weak_and_says_so():
-    candidate = score_pair(Party(ref=1, name="Micron", countries=["US"]), Party(ref=2, name="Micron JSC", countries=["ru"]))
+    candidate = score_pair(
+        Party(ref=1, name="Micron", countries=["US"]), Party(ref=2, name="Micron JSC", countries=["ru"])
+    )
     assert candidate is not None and not candidate.strong
     assert "country US ≠ listed ru" in candidate.reasons
 
