@@ -128,3 +128,6 @@ class DesignationAdmin(SimpleHistoryAdmin):
     search_fields = ["manufacturer__name", "program", "reference"]
     autocomplete_fields = ["manufacturer"]
     date_hierarchy = "listed_on"
+
+
+from manufacturers.sanctions import admin as _sanction_matches_admin  # noqa: E402, F401  (the review queue)
