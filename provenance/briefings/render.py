@@ -20,6 +20,7 @@ from config.common.countries import country_name
 from provenance.selectors.analytics import counting_rule
 
 from .data import BriefingData, annex_rows_iter, list_items
+from .sanctions import sanctions_context, sanctions_csv_sections
 
 TEMPLATE = "provenance/briefing/report.html"
 CHART_ROWS = 12
@@ -351,6 +352,7 @@ def briefing_context(
         "annex_hidden": max(0, data.annex_total - len(annex)),
         "fmt_total": fmt_int(total),
     }
+    context.update(sanctions_context(data))
     if charts:
         from provenance.charts import bar_chart_svg, shift_chart_svg
 
@@ -533,6 +535,7 @@ def csv_sections(data: BriefingData) -> Iterator[tuple[str, list[str], Iterable[
             for r in after["rows"]
         ],
     )
+    yield from sanctions_csv_sections(data)
     yield (
         "Recovered items",
         ["reference", "weapon", "recovered on", "place", "strike", "status", "TLP", "lines", "units", "sources"],
