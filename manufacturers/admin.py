@@ -12,7 +12,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from config.common.text import name_key
 from provenance.selectors.items import manufacturers_with_finding_counts
 
-from .models import Designation, Manufacturer, ManufacturerAlias, Ownership
+from .models import Manufacturer, ManufacturerAlias, Ownership
+from .sanctions.list_admin import ManualDesignationInline
 
 
 class AliasInlineFormSet(BaseInlineFormSet):
@@ -63,19 +64,13 @@ class OwnershipInline(admin.TabularInline):
     verbose_name_plural = _("owners (parent companies)")
 
 
-class DesignationInline(admin.TabularInline):
-    model = Designation
-    fields = ["authority", "program", "listed_on", "delisted_on", "reference", "source_url"]
-    extra = 0
-
-
 @admin.register(Manufacturer)
 class ManufacturerAdmin(SimpleHistoryAdmin):
     list_display = ["name", "country", "reviewed", "finding_count", "unit_count"]
     list_filter = ["reviewed", "country"]
     search_fields = ["name", "aliases__alias"]
     fields = ["name", "country", "website", "reviewed", "notes"]
-    inlines = [ManufacturerAliasInline, OwnershipInline, DesignationInline]
+    inlines = [ManufacturerAliasInline, OwnershipInline, ManualDesignationInline]
     actions = ["mark_reviewed"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Manufacturer]:
@@ -118,16 +113,6 @@ class OwnershipAdmin(SimpleHistoryAdmin):
     list_select_related = ["child", "parent"]
     search_fields = ["child__name", "parent__name"]
     autocomplete_fields = ["parent", "child"]
-
-
-@admin.register(Designation)
-class DesignationAdmin(SimpleHistoryAdmin):
-    list_display = ["manufacturer", "authority", "program", "listed_on", "delisted_on"]
-    list_filter = ["authority"]
-    list_select_related = ["manufacturer"]
-    search_fields = ["manufacturer__name", "program", "reference"]
-    autocomplete_fields = ["manufacturer"]
-    date_hierarchy = "listed_on"
 
 
 from manufacturers.sanctions import admin as _sanction_matches_admin  # noqa: E402, F401  (the review queue)

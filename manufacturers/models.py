@@ -284,8 +284,8 @@ class ListedOwnership(models.Model):
         ]
 
     def __str__(self) -> str:
-        share = f" {self.percentage}%" if self.percentage is not None else ""
-        return f"{self.owner} owns{share} of {self.asset}"
+        share = f"{self.percentage:g}% of" if self.percentage is not None else "a share of"
+        return f"{self.owner} owns {share} {self.asset}"
 
 
 def authority_q(field: str) -> Q:
