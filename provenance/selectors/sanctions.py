@@ -38,7 +38,7 @@ from provenance.selectors.analytics import (
     ultimate_parents,
 )
 
-__all__ = ["VIA", "coverage_rule", "designations_in_force", "sanctions_coverage"]
+__all__ = ["VIA", "coverage_cell", "coverage_rule", "coverage_table", "designations_in_force", "sanctions_coverage"]
 
 VIA = ("match", "manual", "owner")
 OWNER_THRESHOLD = 50
@@ -223,3 +223,31 @@ def coverage_rule(result: dict[str, Any]) -> str:
     """The counting rule of a coverage result as one line: the breakdown's, the status and the as-of date."""
     rule = counting_rule({**result, "as_of": None})
     return f"{rule}; status: {result['status']}; designations in force on {result['as_of']}"
+
+
+def coverage_cell(designations: list[dict[str, Any]], authority: str) -> str:
+    """One maker x authority cell: "since 2025-02-24 (listing, match)", "listed (no date)" or "not listed"."""
+    found = [d for d in designations if d["authority"] == authority]
+    if not found:
+        return "not listed"
+    first = min(found, key=lambda d: d["listed_on"] or "9999")
+    via = "/".join(sorted({d["via"] for d in found}))
+    if not first["listed_on"]:
+        return f"listed (no date; {via})"
+    return f"since {first['listed_on']} ({first['date_kind']}; {via})"
+
+
+def coverage_table(result: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+    """The maker x authority matrix with the per-authority summary rows below it."""
+    authorities = result["authorities"]
+    header = ["key", "label", "country", "count", *authorities]
+    rows: list[list[Any]] = [
+        [r["key"], r["label"], r["country"], r["count"],
+         *(("maker unknown" if r["key"] is None else coverage_cell(r["designations"], a)) for a in authorities)]
+        for r in result["rows"]
+    ]  # fmt: skip
+    for measure in ("listed", "not_listed", "maker_unknown"):
+        rows.append(
+            ["", f"units {measure.replace('_', ' ')}", "", None, *(result["summary"][a][measure] for a in authorities)]
+        )
+    return header, rows

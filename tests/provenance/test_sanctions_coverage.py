@@ -202,3 +202,12 @@ def test_api_manufacturers_carry_designations_in_constant_queries():
     first = results[0]["designations"]
     assert {(d["authority"], d["via"], d["listed_entity"]) for d in first} == {("US", "manual", None),
                                                                               ("EU", "match", "e0")}  # fmt: skip
+
+
+def test_admin_analytics_page_has_a_sanctions_section(cab, admin_client):
+    response = admin_client.get("/admin/provenance/analytics/", {"item": ITEM, "as_of": "2026-12-02"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Sanctions: who lists the makers (designations in force on 2026-12-02)" in html
+    assert "since 2025-02-24 (listing; match)" in html
+    assert response.context["sanctions"]["summary"]["EU"]["listed"] == 5
