@@ -145,7 +145,7 @@ def _id_digest(source_id: str) -> int:
     return int.from_bytes(hashlib.blake2b(source_id.encode(), digest_size=8).digest(), "big")
 
 
-def listed_name_rows(entity_id: int, names: list[tuple[str, str]] | list[list[str]]) -> list[ListedName]:
+def listed_name_rows(entity_id: int, names: list[tuple[str, str]]) -> list[ListedName]:
     """One row per (name, key), the keys from the matcher's `name_variants`; a keyless name gets key ""."""
     rows = []
     for kind, name in names:
@@ -155,17 +155,18 @@ def listed_name_rows(entity_id: int, names: list[tuple[str, str]] | list[list[st
 
 
 def listed_names_refresh(*, batch: int = 5000) -> int:
-    """Recompute every ListedName row (after the name normalisation changed); returns the rows written."""
+    """Recompute the keys of every ListedName row (after the name normalisation changed), a batch of entities at
+    a time; returns the rows written."""
     written = 0
     with transaction.atomic():
-        ListedName.objects.all().delete()
-        rows: list[ListedName] = []
-        for entity_id, names in ListedEntity.objects.values_list("pk", "names").iterator(chunk_size=batch):
-            rows.extend(listed_name_rows(entity_id, names))
-            if len(rows) >= batch:
-                written += len(ListedName.objects.bulk_create(rows))
-                rows = []
-        written += len(ListedName.objects.bulk_create(rows))
+        entity_ids = ListedEntity.objects.order_by("pk").values_list("pk", flat=True)
+        for start in range(0, entity_ids.count(), batch):
+            chunk = list(entity_ids[start : start + batch])
+            names = ListedName.objects.filter(entity_id__in=chunk).order_by("entity_id", "pk")
+            kept = list(dict.fromkeys(names.values_list("entity_id", "kind", "name")))
+            names.delete()
+            rows = [row for entity_id, kind, name in kept for row in listed_name_rows(entity_id, [(kind, name)])]
+            written += len(ListedName.objects.bulk_create(rows, batch_size=BATCH))
     return written
 
 
@@ -244,13 +245,14 @@ class _Writer:
             ).values_list("source_id", "pk", "digest", "removed_at")
         }
         new, changed, unchanged = [], [], 0
+        written: list[tuple[ListedEntity, EntityRecord]] = []
         for record in records:
             digest = record.digest
             row = ListedEntity(
                 source_id=record.source_id,
                 schema=record.schema,
                 caption=record.caption,
-                names=[[kind, name] for kind, name in record.names],
+                names=[name for _kind, name in record.names],
                 countries=record.countries,
                 identifiers=record.identifiers,
                 websites=record.websites,
@@ -269,10 +271,12 @@ class _Writer:
                 changed.append(row)
             else:
                 unchanged += 1
+                continue
+            written.append((row, record))
         ListedEntity.objects.bulk_create(new)
         ListedEntity.objects.bulk_update(changed, _ENTITY_FIELDS)
         ListedName.objects.filter(entity_id__in=[row.pk for row in changed]).delete()
-        names = [name for row in new + changed for name in listed_name_rows(row.pk, row.names)]
+        names = [name for row, record in written for name in listed_name_rows(row.pk, record.names)]
         ListedName.objects.bulk_create(names, batch_size=BATCH)
         self._count(new, changed, unchanged)
 
