@@ -69,6 +69,16 @@ def manufacturer_parties() -> list[Party]:
     ]
 
 
+def _split_names(caption: str, names) -> tuple[list[str], list[str]]:
+    """Aliases and weak aliases of a listed entity from its `names` ([kind, name] pairs, or plain names)."""
+    aliases, weak = [], []
+    for entry in names or ():
+        kind, name = entry if isinstance(entry, list | tuple) else ("alias", entry)
+        if name and name != caption:
+            (weak if kind == "weakAlias" else aliases).append(name)
+    return aliases, weak
+
+
 def listed_parties() -> list[Party]:
     """Listed companies and organisations still on their lists, as matching parties (one query)."""
     rows = (
@@ -77,16 +87,20 @@ def listed_parties() -> list[Party]:
         .values_list("pk", "caption", "names", "countries", "identifiers")
         .iterator(chunk_size=5000)
     )
-    return [
-        Party(
-            ref=pk,
-            name=caption,
-            aliases=[n for n in names or () if n != caption],
-            countries=countries or (),
-            identifiers=_identifiers(identifiers),
+    parties = []
+    for pk, caption, names, countries, identifiers in rows:
+        aliases, weak = _split_names(caption, names)
+        parties.append(
+            Party(
+                ref=pk,
+                name=caption,
+                aliases=aliases,
+                weak_aliases=weak,
+                countries=countries or (),
+                identifiers=_identifiers(identifiers),
+            )
         )
-        for pk, caption, names, countries, identifiers in rows
-    ]
+    return parties
 
 
 def _candidates() -> list[Candidate]:

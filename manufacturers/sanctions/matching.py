@@ -5,6 +5,7 @@ The rules (one place; the command, the service and the benchmark call `ListedInd
 - a whole name key equal to a listed name's or alias's key (legal forms removed, script and word order
   ignored, see `names`): strong unless the countries contradict (both known and disjoint), score 0.95,
   0.97 when the country agrees, 0.6 when it contradicts;
+- a name key equal only to a listed *weak* alias (FtM `weakAlias`: short or generic names): 0.8, never strong;
 - otherwise a fuzzy score: the words of both names paired by rapidfuzz `ratio` (on the loose keys),
   each word weighted by its rarity among the listed names, every unpaired word on either side counting
   against; scaled to at most 0.9: never strong, whatever the score. Word overlap alone is not a match: "Integral"
@@ -32,6 +33,7 @@ MIN_SCORE = 0.6
 EXACT_SCORE = 0.95
 EXACT_CONTRADICTED = 0.6  # the same name in another country: a person decides
 COUNTRY_BONUS = 0.02
+WEAK_ALIAS_SCORE = 0.8
 CONTRADICTION_FACTOR = 0.7
 FUZZY_CEILING = 0.9
 # A word shared by more listed entities than this does not block on its own (e.g. "zavod", "electronics").
@@ -59,6 +61,7 @@ class Party:
     name: str
     aliases: Iterable[str] = ()
     countries: Iterable[str] = ()
+    weak_aliases: Iterable[str] = ()
     identifiers: Iterable[str] = ()
     _names: list[_Name] = field(init=False, repr=False)
     _countries: frozenset[str] = field(init=False, repr=False)
@@ -67,7 +70,8 @@ class Party:
     def __post_init__(self) -> None:
         names: list[_Name] = []
         seen: set[tuple[str, str]] = set()
-        for kind, text in [("name", self.name), *(("alias", a) for a in self.aliases or ())]:
+        named = [("name", self.name), *(("alias", a) for a in self.aliases or ())]
+        for kind, text in [*named, *(("weak alias", a) for a in self.weak_aliases or ())]:
             for variant in name_variants(text or ""):
                 if (variant.key, text) not in seen:
                     seen.add((variant.key, text))
@@ -140,11 +144,13 @@ def score_pair(manufacturer: Party, listed: Party, weight=lambda word: 1.0) -> C
     reasons: list[str] = []
     country_reason, agreement = _country_reason(manufacturer._countries, listed._countries)
     shared_ids = manufacturer._ids & listed._ids
+    equal = [(a, b) for a in manufacturer._names for b in listed._names if a.variant.key == b.variant.key]
     exact = min(
-        ((a, b) for a in manufacturer._names for b in listed._names if a.variant.key == b.variant.key),
+        (pair for pair in equal if pair[1].kind != "weak alias"),
         key=lambda pair: (len(pair[1].text), len(pair[0].text)),
         default=None,
     )
+    weak = equal[0] if equal and not exact else None
     if shared_ids:
         score, strong = 1.0, True
         reasons.append(f"identifier {', '.join(sorted(shared_ids))} = listed identifier")
@@ -155,6 +161,12 @@ def score_pair(manufacturer: Party, listed: Party, weight=lambda word: 1.0) -> C
         reasons.append(f"{_describe(a, listed=False)} = {_describe(b, listed=True)}{_qualifiers(a, b)}")
         strong = agreement >= 0
         score = {1: EXACT_SCORE + COUNTRY_BONUS, 0: EXACT_SCORE, -1: EXACT_CONTRADICTED}[agreement]
+    elif weak:
+        a, b = weak
+        reasons.append(f"{_describe(a, listed=False)} = {_describe(b, listed=True)}{_qualifiers(a, b)}")
+        reasons.append("a weak alias (a short or generic name): not a strong match")
+        strong = False
+        score = WEAK_ALIAS_SCORE * (CONTRADICTION_FACTOR if agreement < 0 else 1)
     else:
         best, pair, ours_left, theirs_left = 0.0, None, [], []
         for a in manufacturer._names:

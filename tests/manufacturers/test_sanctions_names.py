@@ -171,3 +171,11 @@ def test_identifier_match_is_strong_and_contract_reason_shape():
     )
     assert exact.score == 0.97 and exact.strong
     assert exact.reasons[-1] == "country BY = by"
+
+
+def test_an_equal_weak_alias_is_never_strong():
+    ours = Party(ref=1, name="Strela", countries=["RU"])
+    theirs = Party(ref=2, name="PJSC NPO Strela", weak_aliases=["Strela"], countries=["RU"])
+    candidate = score_pair(ours, theirs)
+    assert candidate is not None and not candidate.strong and candidate.score == 0.8
+    assert "listed weak alias 'Strela'" in candidate.reasons[0]
