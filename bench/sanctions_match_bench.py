@@ -17,9 +17,9 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import sys
 import time
-import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,7 +53,6 @@ def main() -> None:
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection
 
     from manufacturers.models import ListedEntity, Manufacturer, SanctionMatch
     from manufacturers.sanctions.matches import sanction_matches_propose
@@ -61,11 +60,49 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     rng = random.Random(11)
     SanctionMatch.objects.all().delete()
+    if ListedEntity.objects.filter(source_id__startswith="gen-").count() + 1000 != args.listed:
+        generate(rng, args.listed, args.manufacturers)
+    ours = sorted(n[2:] for n in Manufacturer.objects.filter(name__startswith="B ").values_list("name", flat=True))
+    planted = ours[:500]
+    lookalikes = ours[500:1000]
+    print(f"{Manufacturer.objects.count():,} manufacturers, {ListedEntity.objects.count():,} listed companies")
+
+    cpu = time.process_time()
+    start = time.perf_counter()
+    run = sanction_matches_propose(confirm_strong=True)
+    elapsed = time.perf_counter() - start
+    cpu = time.process_time() - cpu
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    strong_pairs = set(
+        SanctionMatch.objects.filter(strong=True).values_list("manufacturer__name", "listed_entity__source_id")
+    )
+    planted_found = sum(1 for i, name in enumerate(planted) if (f"B {name}", f"planted-{i}") in strong_pairs)
+    lookalike_strong = sum(1 for _m, source in strong_pairs if source.startswith("lookalike-"))
+    load = os.getloadavg()[0]
+    print(
+        f"match_sanctions --confirm-strong: {elapsed:.1f} s wall, {cpu:.1f} s CPU of this process (target < 60 s; "
+        f"load average {load:.1f} on {os.cpu_count()} CPUs); peak RSS {peak:.0f} MiB\n"
+        f"  {len(run.matches):,} candidates ({run.confirmed:,} strong, confirmed), "
+        f"{SanctionMatch.objects.filter(strong=False).count():,} weak\n"
+        f"  planted true matches found strong: {planted_found} / {len(planted)}; "
+        f"look-alikes made strong: {lookalike_strong} / {len(lookalikes)}"
+    )
+    start = time.perf_counter()
+    again = sanction_matches_propose(confirm_strong=True)
+    print(f"  re-run (decisions kept, nothing new): {time.perf_counter() - start:.1f} s, {again.created} created")
+
+
+def generate(rng: random.Random, listed: int, manufacturers: int) -> None:
+    """Write the generated manufacturers and listed companies (replacing an earlier generation)."""
+    from django.db import connection
+
+    from manufacturers.models import ListedEntity, Manufacturer
+
     ListedEntity.objects.all().delete()
     Manufacturer.objects.filter(name__startswith="B ").delete()
 
     names: set[str] = set()
-    while len(names) < args.manufacturers:
+    while len(names) < manufacturers:
         base = " ".join(word(rng) for _ in range(rng.randint(1, 2)))
         if rng.random() < 0.3:
             base = f"{base} {rng.choice(COMMON)}"
@@ -86,7 +123,7 @@ def main() -> None:
         caption = f"{rng.choice(FORMS)} B {name} {rng.choice(['SPB', 'Tula', 'Submikron', 'Vostok', 'Ural'])}"
         entities.append(ListedEntity(source_id=f"lookalike-{i}", schema="Company", caption=caption, names=[caption],
                                      digest="x"))  # fmt: skip
-    while len(entities) < args.listed:
+    while len(entities) < listed:
         n = len(entities)
         base = " ".join(word(rng) for _ in range(rng.randint(1, 3)))
         if rng.random() < 0.4:
@@ -100,30 +137,6 @@ def main() -> None:
     ListedEntity.objects.bulk_create(entities, batch_size=5000)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE manufacturers_listedentity")
-    print(f"{Manufacturer.objects.count():,} manufacturers, {ListedEntity.objects.count():,} listed companies")
-
-    tracemalloc.start()
-    start = time.perf_counter()
-    run = sanction_matches_propose(confirm_strong=True)
-    elapsed = time.perf_counter() - start
-    _current, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    strong_pairs = set(
-        SanctionMatch.objects.filter(strong=True).values_list("manufacturer__name", "listed_entity__source_id")
-    )
-    planted_found = sum(1 for i, name in enumerate(planted) if (f"B {name}", f"planted-{i}") in strong_pairs)
-    lookalike_strong = sum(1 for _m, source in strong_pairs if source.startswith("lookalike-"))
-    print(
-        f"match_sanctions --confirm-strong: {elapsed:.1f} s (target < 60 s); peak Python memory "
-        f"{peak / 2**20:.0f} MiB (tracemalloc)\n"
-        f"  {len(run.matches):,} candidates ({run.confirmed:,} strong, confirmed), "
-        f"{SanctionMatch.objects.filter(strong=False).count():,} weak\n"
-        f"  planted true matches found strong: {planted_found} / {len(planted)}; "
-        f"look-alikes made strong: {lookalike_strong} / {len(lookalikes)}"
-    )
-    start = time.perf_counter()
-    again = sanction_matches_propose(confirm_strong=True)
-    print(f"  re-run (decisions kept, nothing new): {time.perf_counter() - start:.1f} s, {again.created} created")
 
 
 if __name__ == "__main__":
