@@ -223,12 +223,11 @@ class ListedEntity(models.Model):
 
 
 class ListedName(models.Model):
-    """One name of a listed entity under one normalised key, for candidate blocking by the matcher.
+    """One name of a listed entity (name, alias, weak alias, previous name), for lookups by name.
 
-    The importer writes one row per (name, key) with the keys from
-    `manufacturers.sanctions.names.normalised_name_keys(name)` (owned by the matcher); a name that yields no
-    key gets one row with an empty key, so every raw name is here. When that function changes,
-    `manufacturers.sanctions.importing.listed_names_refresh()` recomputes every row.
+    `key` is `config.common.text.name_key(name)` (NFKC, case-folded, single spaces), indexed: an exact lookup
+    ignoring case and spacing. The matcher builds its own keys across scripts and legal forms from
+    `ListedEntity.names` (see `manufacturers.sanctions.names`).
     """
 
     class Kind(models.TextChoices):

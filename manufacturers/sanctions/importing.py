@@ -26,12 +26,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.common.services import rows_copy
+from config.common.text import name_key
 from manufacturers.models import Designation, ListedEntity, ListedName, ListedOwnership, ListImport
-from manufacturers.sanctions.names import name_variants
 from manufacturers.sanctions.readers import (
     Delete,
     EntityRecord,
@@ -50,7 +51,6 @@ __all__ = [
     "ImportSummary",
     "SanctionsImportError",
     "listed_name_rows",
-    "listed_names_refresh",
     "sanctions_list_import",
 ]
 
@@ -146,28 +146,23 @@ def _id_digest(source_id: str) -> int:
 
 
 def listed_name_rows(entity_id: int, names: list[tuple[str, str]]) -> list[ListedName]:
-    """One row per (name, key), the keys from the matcher's `name_variants`; a keyless name gets key ""."""
-    rows = []
-    for kind, name in names:
-        keys = sorted({variant.key[:255] for variant in name_variants(name) if variant.key}) or [""]
-        rows.extend(ListedName(entity_id=entity_id, name=name[:1000], kind=kind, key=key) for key in keys)
-    return rows
+    """One row per name, keyed by `name_key` (NFKC, case-folded, one space): cheap enough for a million
+    entities; the matcher builds its own, richer keys (scripts, legal forms) from `ListedEntity.names`."""
+    return [
+        ListedName(entity_id=entity_id, name=name[:1000], kind=kind, key=name_key(name)[:255]) for kind, name in names
+    ]
 
 
-def listed_names_refresh(*, batch: int = 5000) -> int:
-    """Recompute the keys of every ListedName row (after the name normalisation changed), a batch of entities at
-    a time; returns the rows written."""
-    written = 0
-    with transaction.atomic():
-        entity_ids = ListedEntity.objects.order_by("pk").values_list("pk", flat=True)
-        for start in range(0, entity_ids.count(), batch):
-            chunk = list(entity_ids[start : start + batch])
-            names = ListedName.objects.filter(entity_id__in=chunk).order_by("entity_id", "pk")
-            kept = list(dict.fromkeys(names.values_list("entity_id", "kind", "name")))
-            names.delete()
-            rows = [row for entity_id, kind, name in kept for row in listed_name_rows(entity_id, [(kind, name)])]
-            written += len(ListedName.objects.bulk_create(rows, batch_size=BATCH))
-    return written
+def _insert(model, objs: list) -> None:
+    """Insert new rows: COPY on PostgreSQL (each value prepared as Django would), bulk_create elsewhere."""
+    if not objs:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(objs, batch_size=BATCH)
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    rows = [tuple(f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields) for obj in objs]
+    rows_copy(model, [f.name for f in fields], rows)
 
 
 class _Writer:
@@ -273,11 +268,17 @@ class _Writer:
                 unchanged += 1
                 continue
             written.append((row, record))
-        ListedEntity.objects.bulk_create(new)
+        _insert(ListedEntity, new)
+        if new and new[0].pk is None:
+            pks = dict(
+                ListedEntity.objects.filter(source_id__in=[row.source_id for row in new]).values_list("source_id", "pk")
+            )
+            for row in new:
+                row.pk = pks[row.source_id]
         ListedEntity.objects.bulk_update(changed, _ENTITY_FIELDS)
         ListedName.objects.filter(entity_id__in=[row.pk for row in changed]).delete()
         names = [name for row, record in written for name in listed_name_rows(row.pk, record.names)]
-        ListedName.objects.bulk_create(names, batch_size=BATCH)
+        _insert(ListedName, names)
         self._count(new, changed, unchanged)
 
     def _resolve(self, records: list[SanctionRecord | OwnershipRecord]) -> dict[str, int]:
@@ -388,7 +389,7 @@ class _Writer:
                 changed.append(row)
             else:
                 unchanged += 1
-        model.objects.bulk_create(new)
+        _insert(model, new)
         model.objects.bulk_update(changed, fields)
         self._count(new, changed, unchanged)
 
