@@ -37,7 +37,39 @@ TABLES = (
     "manufacturers_designation",
     "manufacturers_listedownership",
 )
-WORDS = ["Integral", "Mikron", "Angstrem", "Strela", "Zvezda", "Kalashnikov", "Almaz", "Antey", "Elektron", "Radio", "Pribor", "Avia", "Tekh", "Mash", "Zavod", "Optic", "Signal", "Volna", "Kristall", "Kvant", "Polyus", "Sapfir", "Svetlana", "Granit", "Fazotron", "Impuls", "Tor", "Buk", "Orion", "Vega", "Sirius"]
+WORDS = (
+    "Integral",
+    "Mikron",
+    "Angstrem",
+    "Strela",
+    "Zvezda",
+    "Kalashnikov",
+    "Almaz",
+    "Antey",
+    "Elektron",
+    "Radio",
+    "Pribor",
+    "Avia",
+    "Tekh",
+    "Mash",
+    "Zavod",
+    "Optic",
+    "Signal",
+    "Volna",
+    "Kristall",
+    "Kvant",
+    "Polyus",
+    "Sapfir",
+    "Svetlana",
+    "Granit",
+    "Fazotron",
+    "Impuls",
+    "Tor",
+    "Buk",
+    "Orion",
+    "Vega",
+    "Sirius",
+)
 FORMS = ("JSC", "LLC", "PJSC", "AO", "OOO", "Акционерное общество", "ООО")
 
 
@@ -204,7 +236,8 @@ def main() -> None:
             f"{result['entities']:>9,} entities ({result['file_mb']} MB): import {result['import_s']} s = "
             f"{result['entities_per_s']:,} entities/s; COPY of the same rows {result['copy_s']} s "
             f"(ratio {result['ratio_to_copy']}x); peak RSS {result['peak_rss_mb']} MB "
-            f"(before the import {result['rss_before_import_mb']} MB)\n    {result['summary']}\n    rows: {result['rows']}",
+            f"(before the import {result['rss_before_import_mb']} MB)\n"
+            f"    {result['summary']}\n    rows: {result['rows']}",
             flush=True,
         )
     if not args.keep:
