@@ -39,6 +39,7 @@ FUZZY_CEILING = 0.9
 # A word shared by more listed entities than this does not block on its own (e.g. "zavod", "electronics").
 MAX_POSTINGS = 500
 PREFIX = 5
+TOP_BLOCKED = 50  # fuzzy candidates scored per manufacturer, those sharing the most rare words first
 WORD_SIMILARITY = 0.8
 
 
@@ -221,16 +222,27 @@ class ListedIndex:
         return words | {f"{w[:PREFIX]}*" for w in words if len(w) > PREFIX}
 
     def _blocked(self, party: Party) -> set[Hashable]:
+        """Entities sharing an identifier or a whole key (all of them), and the `TOP_BLOCKED` entities sharing
+        the most (rarity-weighted) words with the party; a word prefix counts only for a word no listed name has.
+        """
         refs: set[Hashable] = set()
         for value in party._ids:
             refs |= self._by_id.get(value, set())
+        shared: dict[Hashable, float] = defaultdict(float)
         for name in party._names:
             refs |= self._by_key.get(name.variant.key, set())
-            for word in self._block_words(name):
+            for word in name.loose.split():
                 postings = self._by_word.get(word)
+                if not postings and len(word) > PREFIX:
+                    word = f"{word[:PREFIX]}*"
+                    postings = self._by_word.get(word)
                 if postings and len(postings) <= MAX_POSTINGS:
-                    refs |= postings
-        return refs
+                    weight = self.weight(word)
+                    for ref in postings:
+                        shared[ref] += weight
+        if len(shared) > TOP_BLOCKED:
+            return refs | set(sorted(shared, key=lambda ref: (-shared[ref], str(ref)))[:TOP_BLOCKED])
+        return refs | shared.keys()
 
     def weight(self, word: str) -> float:
         """A word's rarity among the listed names (inverse document frequency, at least 1)."""

@@ -147,12 +147,23 @@ def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
 
 
 _LEGAL_FORM_RE = _phrase_pattern(_LEGAL_FORM_PHRASES)
-_ORG_TYPE_RES = tuple((canonical, _phrase_pattern(variants)) for canonical, variants in _ORG_TYPES)
+# Words of the multi-word phrases: a key without any of them cannot form a phrase when sorted.
+_PHRASE_WORDS = frozenset(
+    word
+    for phrase in (*_LEGAL_FORM_PHRASES, *(v for _c, variants in _ORG_TYPES for v in variants))
+    if " " in phrase.replace("-", " ")
+    for word in phrase.replace("-", " ").split()
+)
+# One pattern for every organisation type; longest variants first, so "nauchno proizvodstvennoe obedinenie"
+# is `npo`, not `pa`.
+_ORG_CANONICAL = {v.replace("-", " "): canonical for canonical, variants in _ORG_TYPES for v in variants}
+_ORG_TYPE_RE = _phrase_pattern(tuple(_ORG_CANONICAL))
 
 
 def normalise_text(value: str) -> str:
     """Transliterated, lower-case ASCII words separated by one space; apostrophes dropped."""
-    text = anyascii(unicodedata.normalize("NFKC", value or "")).lower()
+    text = unicodedata.normalize("NFKC", value or "")
+    text = (text if text.isascii() else anyascii(text)).lower()
     text = _APOSTROPHES.sub("", text)
     return _SPACE.sub(" ", _NON_ALNUM.sub(" ", text)).strip()
 
@@ -167,13 +178,12 @@ def _canonical_words(text: str) -> tuple[list[str], bool]:
     while True:
         without = _LEGAL_FORM_RE.sub(" ", text)
         removed = removed or without != text
-        for canonical, pattern in _ORG_TYPE_RES:
-            without = pattern.sub(f" {canonical} ", without)
+        without = _ORG_TYPE_RE.sub(lambda found: f" {_ORG_CANONICAL[found.group(0)]} ", without)
         words = without.split()
         kept = [w for w in words if w not in _LEGAL_FORM_TOKENS and w not in _STOP_TOKENS]
         removed = removed or any(w in _LEGAL_FORM_TOKENS for w in words)
         result = " ".join(sorted(set(kept)))
-        if result == text:
+        if result == text or not _PHRASE_WORDS.intersection(kept):
             return kept and result.split(), removed
         text = result
 
@@ -202,7 +212,7 @@ def _key_of(value: str) -> NameKey:
     return NameKey(
         key=" ".join(words),
         legal_form_removed=removed and bool(words),
-        transliterated=any(ord(ch) > 127 and ch.isalpha() for ch in value or ""),
+        transliterated=not (value or "").isascii() and any(ord(ch) > 127 and ch.isalpha() for ch in value),
     )
 
 
