@@ -25,7 +25,16 @@ ROOT = Path(__file__).resolve().parent.parent
 AS_OF = dt.date(2026, 12, 2)
 
 SQL = """
-WITH in_force AS (
+WITH RECURSIVE valid AS (
+    SELECT DISTINCT ON (child_id) child_id, parent_id FROM manufacturers_ownership
+    WHERE start_on <= %(as_of)s AND (end_on IS NULL OR end_on >= %(as_of)s)
+    ORDER BY child_id, start_on DESC, parent_id
+), chain(child, ancestor, depth) AS (
+    SELECT child_id, parent_id, 1 FROM valid
+    UNION ALL
+    SELECT c.child, v.parent_id, c.depth + 1 FROM chain c JOIN valid v ON v.child_id = c.ancestor
+    WHERE c.depth < 20 AND v.parent_id <> c.child
+), in_force AS (
     SELECT d.* FROM manufacturers_designation d
     LEFT JOIN manufacturers_listedentity le ON le.id = d.listed_entity_id
     WHERE (d.listed_on IS NULL OR d.listed_on <= %(as_of)s) AND (d.delisted_on IS NULL OR d.delisted_on > %(as_of)s)
@@ -44,8 +53,7 @@ WITH in_force AS (
     JOIN manufacturers_listedentity asset ON asset.id = o.asset_id AND asset.removed_at IS NULL
     JOIN manufacturers_sanctionmatch sm ON sm.listed_entity_id = o.asset_id AND sm.decision = 'confirmed'
     UNION
-    SELECT o.child_id, direct.authority FROM manufacturers_ownership o JOIN direct ON direct.m = o.parent_id
-    WHERE o.start_on <= %(as_of)s AND (o.end_on IS NULL OR o.end_on >= %(as_of)s)
+    SELECT chain.child, direct.authority FROM chain JOIN direct ON direct.m = chain.ancestor
 ), counts AS (
     SELECT f.manufacturer_id AS m, SUM(f.quantity) AS n FROM provenance_finding f
     {join} GROUP BY f.manufacturer_id

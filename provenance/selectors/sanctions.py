@@ -10,8 +10,8 @@ its list. It reaches a manufacturer:
 - `manual`: entered by an analyst on the manufacturer;
 - `match`: on a listed entity the manufacturer is matched to by a confirmed `SanctionMatch`;
 - `owner`: on a listed owner holding 50 % or more, on `as_of`, of a listed entity the manufacturer is
-  matched to (`ListedOwnership`, the US 50 percent rule), or on the manufacturer's ultimate parent on
-  `as_of` in our own ownership records (manual or matched designations of that parent).
+  matched to (`ListedOwnership`, the US 50 percent rule), or on any of the manufacturer's parents up the
+  chain on `as_of` in our own ownership records (manual or matched designations of that parent).
 Designations are read with three queries (manual, matched, through listed owners) whatever the number of
 findings; Python only assembles the per-maker rows (at most one per manufacturer).
 """
@@ -35,7 +35,7 @@ from provenance.selectors.analytics import (
     _Plan,
     _unit_aggregate,
     counting_rule,
-    ultimate_parents,
+    direct_parents,
 )
 
 __all__ = ["VIA", "coverage_cell", "coverage_rule", "coverage_table", "designations_in_force", "sanctions_coverage"]
@@ -80,19 +80,30 @@ def _designation(row: dict, via: str, **extra: Any) -> dict[str, Any]:
 def designations_in_force(*, manufacturer_ids: Iterable[int], as_of: dt.date) -> dict[int, list[dict[str, Any]]]:
     """manufacturer_id -> its designations in force on `as_of` (each once; manual, then match, then owner)."""
     ids = set(manufacturer_ids)
-    roots = {child: root for child, root in ultimate_parents(as_of).items() if child in ids}
-    wanted = ids | set(roots.values())
+    parent_of = direct_parents(as_of)
+    ancestors: dict[int, list[int]] = {}
+    for child in ids:
+        chain, node = [], child
+        while node in parent_of and parent_of[node] not in chain and parent_of[node] != child:
+            node = parent_of[node]
+            chain.append(node)
+        if chain:
+            ancestors[child] = chain
+    wanted = ids | {a for chain in ancestors.values() for a in chain}
     base = Designation.objects.filter(_in_force(as_of)).order_by()
     direct: dict[int, list[dict]] = defaultdict(list)
-    for row in base.filter(manufacturer_id__in=wanted).values("manufacturer_id", **_COLUMNS):
-        direct[row["manufacturer_id"]].append(_designation(row, "manual"))
+    # Designations reaching any maker are few (hundreds) beside the makers of a selection (thousands): they
+    # are read whole and kept for the wanted makers, rather than sending thousands of ids to the database.
+    for row in base.filter(manufacturer__isnull=False).values("manufacturer_id", **_COLUMNS):
+        if row["manufacturer_id"] in wanted:
+            direct[row["manufacturer_id"]].append(_designation(row, "manual"))
     confirmed = Q(
         listed_entity__matches__decision=SanctionMatch.Decision.CONFIRMED,
-        listed_entity__matches__manufacturer_id__in=wanted,
     )
     matched = base.filter(confirmed).values(_m=F("listed_entity__matches__manufacturer_id"), **_COLUMNS)
     for row in matched:
-        direct[row["_m"]].append(_designation(row, "match"))
+        if row["_m"] in wanted:
+            direct[row["_m"]].append(_designation(row, "match"))
     hold = "listed_entity__owned_assets__"
     owned = (
         Q(
@@ -100,7 +111,6 @@ def designations_in_force(*, manufacturer_ids: Iterable[int], as_of: dt.date) ->
                 f"{hold}percentage__gte": OWNER_THRESHOLD,
                 f"{hold}asset__removed_at__isnull": True,
                 f"{hold}asset__matches__decision": SanctionMatch.Decision.CONFIRMED,
-                f"{hold}asset__matches__manufacturer_id__in": ids,
             }
         )
         & (Q(**{f"{hold}start_on__isnull": True}) | Q(**{f"{hold}start_on__lte": as_of}))
@@ -114,15 +124,17 @@ def designations_in_force(*, manufacturer_ids: Iterable[int], as_of: dt.date) ->
         **_COLUMNS,
     )
     for row in rows:
-        through_owner[row["_m"]].append(_designation(row, "owner", owner=row["_owner"], share=float(row["_share"])))
-    owner_names = dict(Manufacturer.objects.filter(pk__in=set(roots.values())).values_list("pk", "name"))
+        if row["_m"] in ids:
+            designation = _designation(row, "owner", owner=row["_owner"], share=float(row["_share"]))
+            through_owner[row["_m"]].append(designation)
+    owners = {a for chain in ancestors.values() for a in chain if a in direct}
+    owner_names = dict(Manufacturer.objects.filter(pk__in=owners).values_list("pk", "name")) if owners else {}
     result: dict[int, list[dict]] = {}
     for manufacturer_id in ids:
         found = list(direct.get(manufacturer_id, []))
         found += through_owner.get(manufacturer_id, [])
-        root = roots.get(manufacturer_id)
-        if root is not None:
-            found += [{**d, "via": "owner", "owner": owner_names.get(root)} for d in direct.get(root, [])]
+        for owner in ancestors.get(manufacturer_id, ()):
+            found += [{**d, "via": "owner", "owner": owner_names.get(owner)} for d in direct.get(owner, [])]
         seen: set[tuple] = set()
         unique = []
         for designation in found:
@@ -166,12 +178,10 @@ def sanctions_coverage(
         key = plan.key(row)
         if key is not _SKIP:
             counts[key] += row["n"] or 0
-    makers = {
-        pk: (name, country)
-        for pk, name, country in Manufacturer.objects.filter(pk__in=[k for k in counts if k is not None]).values_list(
-            "pk", "name", "country"
-        )
-    }
+    # Names and countries looked up afterwards (as the breakdown labels its rows): grouping 1M findings by the
+    # joined name and country would cost several times the GROUP BY of the manufacturer id alone.
+    rows = Manufacturer.objects.filter(pk__in=[k for k in counts if k is not None]).values_list("pk", "name", "country")
+    makers = {pk: (name, country) for pk, name, country in rows}
     designations = designations_in_force(manufacturer_ids=makers, as_of=as_of)
     authorities = _authorities(as_of)
     rows = []
