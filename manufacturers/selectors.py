@@ -1,11 +1,9 @@
-"""Reads for manufacturers: name resolution and ownership roll-up."""
+"""Reads for manufacturers: name resolution, and manufacturers with their designations."""
 
-import datetime as dt
-
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from config.common.text import name_key
-from manufacturers.models import Manufacturer, ManufacturerAlias, Ownership, SanctionMatch
+from manufacturers.models import Manufacturer, ManufacturerAlias, SanctionMatch
 
 
 def manufacturer_by_name(*, name: str) -> Manufacturer | None:
@@ -18,12 +16,6 @@ def manufacturer_by_name(*, name: str) -> Manufacturer | None:
         return found
     alias = ManufacturerAlias.objects.select_related("manufacturer").filter(alias_key=key).first()
     return alias.manufacturer if alias else None
-
-
-def ownership_parents_on(*, on: dt.date) -> dict[int, int]:
-    """child id -> parent id for every ownership valid on `on` (one query)."""
-    valid = Ownership.objects.filter(Q(start_on__lte=on), Q(end_on__isnull=True) | Q(end_on__gte=on))
-    return dict(valid.order_by("start_on").values_list("child_id", "parent_id"))
 
 
 def manufacturers_with_designations(queryset: QuerySet[Manufacturer]) -> QuerySet[Manufacturer]:
