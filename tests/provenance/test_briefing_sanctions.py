@@ -9,7 +9,7 @@ from pypdf import PdfReader
 from manufacturers.models import Designation, ListedEntity, SanctionMatch
 from provenance.briefings.data import briefing_data
 from provenance.briefings.params import BriefingParams
-from provenance.briefings.render import render_csv, render_html, render_pdf
+from provenance.briefings.render import render_html, render_pdf, write_csv
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +48,9 @@ def test_html_pdf_and_csv_carry_the_sanctions_section(listed_world):
     assert "Integral: 2 of 5 dated parts produced after 2025-02-24, the listing date of its EU designation" in html
     pdf_text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(render_pdf(html))).pages)
     assert "Sanctions status of the makers" in pdf_text
-    csv_text = render_csv(data).decode("utf-8-sig")
+    buffer = io.BytesIO()
+    write_csv(data, buffer)
+    csv_text = buffer.getvalue().decode("utf-8-sig")
     assert "Sanctions status of the makers" in csv_text
     assert "Integral,Integral,BY,5,since 2025-02-24 (listing date),—,EU,US" in csv_text
     assert "Integral,EU,EU-UKR,2025-02-24,listing,match,5,0,2" in csv_text
