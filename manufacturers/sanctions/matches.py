@@ -154,7 +154,8 @@ def sanction_matches_decide(
         raise ValueError("decision must be confirmed or rejected")
     now = timezone.now()
     count = 0
-    for match in matches.select_for_update():
+    # Locked by primary key: the admin's queryset joins nullable relations, which FOR UPDATE cannot lock.
+    for match in SanctionMatch.objects.filter(pk__in=matches.values("pk")).order_by("pk").select_for_update():
         match.decision, match.decided_by, match.decided_at, match.decided_via = decision, user, now, via
         match.save(update_fields=["decision", "decided_by", "decided_at", "decided_via", "updated_at"])
         count += 1
