@@ -11,7 +11,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from config.common.text import name_key
 
-from .models import Designation, Manufacturer, ManufacturerAlias, Ownership
+from .models import Manufacturer, ManufacturerAlias, Ownership
+from .sanctions.list_admin import ManualDesignationInline
 from .services import manufacturers_mark_reviewed
 
 
@@ -63,12 +64,6 @@ class OwnershipInline(admin.TabularInline):
     verbose_name_plural = _("owners (parent companies)")
 
 
-class DesignationInline(admin.TabularInline):
-    model = Designation
-    fields = ["authority", "program", "listed_on", "delisted_on", "reference", "source_url"]
-    extra = 0
-
-
 @admin.register(Manufacturer)
 class ManufacturerAdmin(SimpleHistoryAdmin):
     # The finding counts are added by provenance.admin.manufacturers (findings are provenance's, not ours).
@@ -76,7 +71,7 @@ class ManufacturerAdmin(SimpleHistoryAdmin):
     list_filter = ["reviewed", "country"]
     search_fields = ["name", "aliases__alias"]
     fields = ["name", "country", "website", "reviewed", "notes"]
-    inlines = [ManufacturerAliasInline, OwnershipInline, DesignationInline]
+    inlines = [ManufacturerAliasInline, OwnershipInline, ManualDesignationInline]
     actions = ["mark_reviewed"]
 
     @admin.action(description=_("Mark selected manufacturers as reviewed"))
@@ -105,11 +100,4 @@ class OwnershipAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["parent", "child"]
 
 
-@admin.register(Designation)
-class DesignationAdmin(SimpleHistoryAdmin):
-    list_display = ["manufacturer", "authority", "program", "listed_on", "delisted_on"]
-    list_filter = ["authority"]
-    list_select_related = ["manufacturer"]
-    search_fields = ["manufacturer__name", "program", "reference"]
-    autocomplete_fields = ["manufacturer"]
-    date_hierarchy = "listed_on"
+from manufacturers.sanctions import admin as _sanction_matches_admin  # noqa: E402, F401  (the review queue)

@@ -1,5 +1,5 @@
 """Admin: the analysts' analytics page (filters, breakdown table and bar chart, shift table and chart,
-production-date evidence), at /admin/provenance/analytics/.
+production-date evidence, sanctions coverage), at /admin/provenance/analytics/.
 
 The page is one of the admin site's own (`config.admin.ProjectAdminSite`), so it runs behind the admin
 login like any admin view. Weapon-model and recovered-item pages link to it through their
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from provenance.charts import bar_chart_svg, shift_chart_svg
 from provenance.filters import AnalyticsParamsForm
 from provenance.selectors.analytics import breakdown, counting_rule, produced_after, shift
+from provenance.selectors.sanctions import coverage_rule, coverage_table, sanctions_coverage
 
 __all__ = ["analytics_view"]
 
@@ -72,4 +73,8 @@ def analytics_view(request: HttpRequest) -> HttpResponse:
                 "dated_rule": counting_rule(dated),
             }
         )
+        coverage = sanctions_coverage(**form.breakdown_kwargs())
+        header, rows = coverage_table(coverage)
+        context.update({"sanctions": coverage, "sanctions_rule": coverage_rule(coverage),
+                        "sanctions_header": header, "sanctions_rows": rows})  # fmt: skip
     return TemplateResponse(request, "admin/provenance/analytics/page.html", context)

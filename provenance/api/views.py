@@ -16,9 +16,11 @@ from rest_framework.views import APIView
 from components.models import Part
 from config.common.api import DeferredJoinPagination, StandardPagination, query_params_check
 from manufacturers.models import Manufacturer
+from manufacturers.selectors import manufacturers_with_designations
 from provenance.filters import AnalyticsParamsForm
 from provenance.models import Finding, OrganisationAPIKey, RecoveredItem, Strike, WeaponModel
 from provenance.selectors.analytics import ATTRIBUTIONS, DIMENSIONS, PERIODS, STATUSES, UNITS, breakdown, shift
+from provenance.selectors.sanctions import sanctions_coverage
 from provenance.selectors.visibility import (
     findings_visible_to,
     internal_user_may_view,
@@ -179,7 +181,7 @@ class ManufacturerViewSet(ReferenceDataViewSet):
     ordering = ["name"]
 
     def related(self, queryset: QuerySet) -> QuerySet:
-        return queryset.prefetch_related("aliases", "designations")
+        return manufacturers_with_designations(queryset)
 
 
 class PartViewSet(ReferenceDataViewSet):
@@ -347,3 +349,15 @@ class ShiftView(AnalyticsView):
     def analyse(self, request) -> Response:
         form, items = self.analysis_kwargs(request)
         return self.respond(shift(**form.shift_kwargs(), items=items))
+
+
+class SanctionsCoverageView(AnalyticsView):
+    """Per maker in the caller's visible findings: designations in force on `as_of`, who lists it, who not."""
+
+    @extend_schema(parameters=_ANALYTICS_PARAMS, responses=serializers.SanctionsCoverageSerializer)
+    def get(self, request):
+        return super().get(request)
+
+    def analyse(self, request) -> Response:
+        form, items = self.analysis_kwargs(request)
+        return self.respond(sanctions_coverage(**form.breakdown_kwargs(), items=items))

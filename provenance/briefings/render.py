@@ -22,6 +22,7 @@ from provenance.models.items import TLP_COLOUR
 from provenance.selectors.analytics import ATTRIBUTION_RULES, STATUS_RULES, UNIT_RULES, counting_rule
 
 from .data import BriefingData, annex_rows_iter, list_items
+from .sanctions import sanctions_context, sanctions_csv_sections
 
 TEMPLATE = "provenance/briefing/report.html"
 CHART_ROWS = 12
@@ -345,6 +346,7 @@ def briefing_context(
         "annex_hidden": max(0, data.annex_total - len(annex)),
         "fmt_total": fmt_int(total),
     }
+    context.update(sanctions_context(data))
     if charts:
         from provenance.charts import bar_chart_svg, shift_chart_svg
 
@@ -521,6 +523,7 @@ def csv_sections(data: BriefingData) -> Iterator[tuple[str, list[str], Iterable[
             for r in after["rows"]
         ],
     )
+    yield from sanctions_csv_sections(data)
     yield (
         "Recovered items",
         ["reference", "weapon", "recovered on", "place", "strike", "status", "TLP", "lines", "units", "sources"],

@@ -15,7 +15,7 @@ from tests import factories
 EXPECTED_PARTNER_QUERIES = {
     "weapon-models": 6,  # + aliases
     "strikes": 6,  # + sources
-    "manufacturers": 7,  # + aliases, + designations
+    "manufacturers": 8,  # + aliases, + designations, + confirmed sanctions matches (none here)
     "parts": 5,  # manufacturer, category (with its HS code) and HS code are joined
     "recovered-items": 5,  # weapon model and owner joined, findings counted in the same query
     "findings": 5,  # item, weapon model, part, manufacturer, category and source joined
