@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from config.common.countries import country_name
 from config.common.text import name_key
 from provenance.selectors.items import manufacturers_with_finding_counts
 
@@ -69,10 +70,24 @@ class DesignationInline(admin.TabularInline):
     extra = 0
 
 
+class CountryInUseFilter(admin.SimpleListFilter):
+    """Manufacturers by HQ country, offering only the countries that manufacturers have (not all ~250)."""
+
+    title = _("country")
+    parameter_name = "country"
+
+    def lookups(self, request, model_admin):
+        codes = Manufacturer.objects.exclude(country="").order_by().values_list("country", flat=True).distinct()
+        return sorted(((code, country_name(code)) for code in codes), key=lambda pair: pair[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(country=self.value()) if self.value() else queryset
+
+
 @admin.register(Manufacturer)
 class ManufacturerAdmin(SimpleHistoryAdmin):
     list_display = ["name", "country", "reviewed", "finding_count", "unit_count"]
-    list_filter = ["reviewed", "country"]
+    list_filter = ["reviewed", CountryInUseFilter]
     search_fields = ["name", "aliases__alias"]
     fields = ["name", "country", "website", "reviewed", "notes"]
     inlines = [ManufacturerAliasInline, OwnershipInline, DesignationInline]

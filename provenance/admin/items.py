@@ -11,12 +11,17 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, QuerySet
 from django.forms.models import BaseInlineFormSet
+from django.forms.utils import ErrorList
 from django.http import HttpRequest
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from components.services import part_for_line, part_save_new
 from config.common.admin import HistoryWithoutRevertAdmin
 from manufacturers.admin import AliasInlineFormSet
+from provenance.admin.findings_table import FindingLinesFormSet, finding_lookup_view
+from provenance.admin.lists import FindingListMixin, FindingsCountryFilter, RecoveredItemSearchMixin
 from provenance.admin.reports import briefing_for_items, briefing_for_weapon_models
 from provenance.admin.teardown import TEARDOWN_EXPORT_ACTIONS
 from provenance.models import (
@@ -73,7 +78,17 @@ class PreloadedAutocompleteSelect(AutocompleteSelect):
 
 
 class FindingForm(forms.ModelForm):
-    """A finding line; the country is typed (US, USA, United States, UK) and checked against the maker."""
+    """A finding line; the part number and country are typed and checked against the maker.
+
+    The part is found or created by the import's rule (`part_for_line`); a new part is saved with the line.
+    """
+
+    part_number = forms.CharField(
+        label=_("part number"),
+        required=False,
+        max_length=100,
+        help_text=_("As printed; a number the catalogue does not hold is added for the manufacturer on save."),
+    )
 
     country = forms.CharField(
         label=_("maker's country"),
@@ -94,7 +109,7 @@ class FindingForm(forms.ModelForm):
         model = Finding
         fields = [
             "line_no",
-            "part",
+            "part_number",
             "manufacturer",
             "country",
             "quantity",
@@ -121,6 +136,8 @@ class FindingForm(forms.ModelForm):
         self.fields["line_no"].required = False
         if self.instance.pk is None:
             self.initial["line_no"] = None
+        elif self.instance.part_id is not None:
+            self.initial.setdefault("part_number", self.instance.part.part_number)
         for name in ("part", "manufacturer", "category", "item"):
             related = self.instance._state.fields_cache.get(name) if name in self.fields else None
             widget = getattr(self.fields[name].widget, "widget", None) if related is not None else None
@@ -129,26 +146,54 @@ class FindingForm(forms.ModelForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        if self.errors.get("part") or self.errors.get("manufacturer"):
+        if self.errors.get("part_number") or self.errors.get("manufacturer"):
             return cleaned
+        self.instance.part = part = part_for_line(
+            part_number=cleaned.get("part_number", ""),
+            manufacturer=cleaned.get("manufacturer"),
+            category=cleaned.get("category"),
+        )
         cleaned["manufacturer"], cleaned["country"] = finding_attribution(
-            part=cleaned.get("part"), manufacturer=cleaned.get("manufacturer"), country=cleaned.get("country")
+            part=part, manufacturer=cleaned.get("manufacturer"), country=cleaned.get("country")
         )
         if cleaned.get("line_no") is None:
             cleaned["line_no"] = 0
         return cleaned
 
+    def _post_clean(self):
+        # The form's own check and the model's constraint can say the same thing: show each error once.
+        super()._post_clean()
+        for name, errors in self._errors.items():
+            unique = {str(message): error for message, error in zip(errors, errors.as_data(), strict=True)}
+            if len(unique) < len(errors):
+                self._errors[name] = ErrorList(list(unique.values()), error_class=errors.error_class)
+
 
 class FindingInline(admin.TabularInline):
+    """One page of the item's lines, editable, under the read-only table of all of them (findings_table)."""
+
     model = Finding
     form = FindingForm
-    autocomplete_fields = ["part", "manufacturer", "category"]
+    formset = FindingLinesFormSet
+    template = "admin/provenance/recovereditem/findings_inline.html"
+    fields = FindingForm.Meta.fields
+    autocomplete_fields = ["manufacturer", "category"]
     extra = 3
     show_change_link = True
 
+    class Media:
+        css = {"all": ["provenance/admin/findings.css"]}
+        js = ["provenance/admin/findings.js"]
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Finding]:
         # Row titles and autocomplete labels name the part (with its maker), the maker and the category.
-        return super().get_queryset(request).select_related("part__manufacturer", "manufacturer", "category")
+        queryset = super().get_queryset(request).select_related("part__manufacturer", "manufacturer", "category")
+        return queryset.order_by("line_no", "id")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.lines_page = request.GET.get("lines")  # a fresh class per request
+        return formset
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name in self.get_autocomplete_fields(request):
@@ -268,7 +313,7 @@ class RecoveredYearFilter(admin.SimpleListFilter):
 
 
 @admin.register(RecoveredItem)
-class RecoveredItemAdmin(SimpleHistoryAdmin):
+class RecoveredItemAdmin(RecoveredItemSearchMixin, SimpleHistoryAdmin):
     list_display = [
         "reference",
         "weapon",
@@ -281,13 +326,9 @@ class RecoveredItemAdmin(SimpleHistoryAdmin):
     ]
     list_filter = ["weapon_model", FindingCountryFilter, "status", "tlp", RecoveredYearFilter]
     actions = [briefing_for_items, *TEARDOWN_EXPORT_ACTIONS]
-    search_fields = [
-        "reference",
-        "serial_number",
-        "findings__part__part_number",
-        "findings__marking",
-        "findings__manufacturer__name",
-    ]
+    # Searched by provenance.selectors.search (reference, serial number, and through the findings: part
+    # number, marking, module, maker); the list here only turns the search box on.
+    search_fields = ["reference", "serial_number"]
     autocomplete_fields = ["weapon_model", "strike", "sources", "shared_with"]
     readonly_fields = ["component_summary", "created_by", "created_at", "updated_at"]
     fieldsets = [
@@ -355,6 +396,7 @@ class RecoveredItemAdmin(SimpleHistoryAdmin):
             findings = formset.save(commit=False)
             for finding in formset.deleted_objects:
                 finding.delete()
+            part_save_new(parts=[finding.part for finding in findings if finding.part is not None])
             findings_save(item=form.instance, findings=findings)
             formset.save_m2m()
         elif formset.model is EvidenceFile:
@@ -369,20 +411,30 @@ class FindingAdminForm(FindingForm):
 
 
 @admin.register(Finding)
-class FindingAdmin(SimpleHistoryAdmin):
-    """Single finding lines, for search across items and for attaching photos to one line."""
+class FindingAdmin(FindingListMixin, SimpleHistoryAdmin):
+    """Single finding lines, for search across items and for attaching photos to one line.
+
+    Newest first, searched and counted by `FindingListMixin` (index-served on a million lines).
+    """
 
     form = FindingAdminForm
     list_display = ["item", "line_no", "part", "manufacturer", "country", "quantity", "date_code", "module"]
     list_select_related = ["item", "part__manufacturer", "manufacturer"]
-    list_filter = ["confidence", "country"]
-    search_fields = ["item__reference", "part__part_number", "marking", "manufacturer__name", "module"]
-    autocomplete_fields = ["item", "part", "manufacturer", "category", "source"]
+    list_filter = ["confidence", FindingsCountryFilter]
+    # Searched by provenance.selectors.search (item reference, part number, marking, maker, module).
+    search_fields = ["marking"]
+    sortable_by = ["line_no", "quantity"]
+    autocomplete_fields = ["item", "manufacturer", "category", "source"]
     readonly_fields = ["produced_year", "produced_week", "origin_country"]
     fields = [*FindingAdminForm.Meta.fields, *readonly_fields]
     inlines = [FindingEvidenceInline]
 
+    def get_urls(self):
+        lookup = path("lookup/", self.admin_site.admin_view(finding_lookup_view), name="provenance_finding_lookup")
+        return [lookup, *super().get_urls()]
+
     def save_model(self, request, obj, form, change):
+        part_save_new(parts=[obj.part] if obj.part is not None else [])
         findings_save(item=obj.item, findings=[obj])
 
     def save_formset(self, request, form, formset, change):
