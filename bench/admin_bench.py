@@ -79,7 +79,7 @@ def main() -> None:
     from provenance.models import Finding, RecoveredItem
     from provenance.services.findings import item_years, recovered_item_save
 
-    user, created = get_user_model().objects.get_or_create(
+    user, _created = get_user_model().objects.get_or_create(
         username="bench-admin", defaults={"is_staff": True, "is_superuser": True}
     )
     client = Client()
@@ -139,8 +139,13 @@ def main() -> None:
     print(f"reference: one page of 100 findings by raw SQL {sql_ms:.1f} ms")
     print(f"{'page':38} {'ms':>8} {'queries':>8} {'HTML kB':>8} {'x SQL':>7}  target")
     for name, url in pages:
-        queries = []
-        with connection.execute_wrapper(lambda execute, sql, *rest: queries.append(sql) or execute(sql, *rest)):
+        queries: list[str] = []
+
+        def count(execute, sql, *rest, queries=queries):
+            queries.append(sql)
+            return execute(sql, *rest)
+
+        with connection.execute_wrapper(count):
             response = client.get(url)
         if response.status_code != 200:
             raise SystemExit(f"{url} answered {response.status_code}")

@@ -125,7 +125,7 @@ class FindingLinesFormSet(BaseInlineFormSet):
                 self.page = pages or None
             ids = [row["id"] for row in self.page_rows]
             queryset = queryset.filter(pk__in=ids)
-        super().__init__(data, files, instance=instance, save_as_new=save_as_new, prefix=prefix, queryset=queryset, **kw)
+        super().__init__(data, files, instance, save_as_new, prefix, queryset, **kw)
 
     @property
     def page_count(self) -> int:
@@ -203,4 +203,3 @@ def finding_lookup_view(request: HttpRequest) -> JsonResponse:
             note = _("Not in the catalogue: choose its manufacturer and it will be added on save.")
         answer["parts"] = {"key": key, "found": found, "note": note}
     return JsonResponse(answer)
-

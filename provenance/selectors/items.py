@@ -106,9 +106,7 @@ FINDING_ROW_FIELDS = (
 
 def finding_rows(*, item: RecoveredItem) -> list[dict]:
     """All lines of `item` as plain rows in line order, in one query (the item page's lines table)."""
-    return list(
-        Finding.objects.filter(item_id=item.pk).order_by("line_no", "id").values(*FINDING_ROW_FIELDS)
-    )
+    return list(Finding.objects.filter(item_id=item.pk).order_by("line_no", "id").values(*FINDING_ROW_FIELDS))
 
 
 def item_country_summary(*, item: RecoveredItem) -> str:
