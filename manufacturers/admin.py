@@ -86,12 +86,17 @@ class CountryInUseFilter(admin.SimpleListFilter):
 
 @admin.register(Manufacturer)
 class ManufacturerAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "country", "reviewed", "finding_count", "unit_count"]
+    list_display = ["name", "country_code", "reviewed", "finding_count", "unit_count"]
     list_filter = ["reviewed", CountryInUseFilter]
     search_fields = ["name", "aliases__alias"]
     fields = ["name", "country", "website", "reviewed", "notes"]
     inlines = [ManufacturerAliasInline, OwnershipInline, DesignationInline]
     actions = ["mark_reviewed"]
+
+    @admin.display(description=_("country"), ordering="country")
+    def country_code(self, obj: Manufacturer) -> str:
+        # The code, not the stock column's lookup in ~250 translated choices per row.
+        return obj.country.code or "–"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Manufacturer]:
         return manufacturers_with_finding_counts(super().get_queryset(request))

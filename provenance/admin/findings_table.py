@@ -6,7 +6,7 @@ made a 350-line item take seconds and megabytes. Here:
 - the table lists every line from plain rows (`finding_rows`, one query), rendered in Python, sortable
   in the browser by any column (`findings_table.js`); each line links to its own page for editing;
 - the inline form set holds one page of lines (`?lines=<page>`; `?lines=new`: none, only blank lines
-  to add; by default the last page, where a teardown being entered grows) plus blank lines;
+  to add, the default once an item has more than one page) plus blank lines;
 - saving keeps today's checks (each line through the finding form and `findings_save`) and the admin's
   single transaction (all or nothing);
 - quick entry: the part is typed as a number and found or created by the import's rule
@@ -121,8 +121,10 @@ class FindingLinesFormSet(BaseInlineFormSet):
                 self.page = None
             elif (self.lines_page or "").isdigit() and 1 <= int(self.lines_page) <= pages:
                 self.page = int(self.lines_page)
+            elif pages == 1:
+                self.page = 1  # a short teardown: all its lines, editable, as one page
             else:
-                self.page = pages or None
+                self.page = None  # a long one opens fast: its table, and blank lines to add
             ids = [row["id"] for row in self.page_rows]
             queryset = queryset.filter(pk__in=ids)
         super().__init__(data, files, instance, save_as_new, prefix, queryset, **kw)

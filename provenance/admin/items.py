@@ -418,12 +418,12 @@ class FindingAdmin(FindingListMixin, SimpleHistoryAdmin):
     """
 
     form = FindingAdminForm
-    list_display = ["item", "line_no", "part", "manufacturer", "country", "quantity", "date_code", "module"]
+    list_display = ["item", "line_no", "part", "manufacturer", "country_code", "quantity", "date_code", "module"]
     list_select_related = ["item", "part__manufacturer", "manufacturer"]
     list_filter = ["confidence", FindingsCountryFilter]
     # Searched by provenance.selectors.search (item reference, part number, marking, maker, module).
     search_fields = ["marking"]
-    sortable_by = ["line_no", "quantity"]
+    sortable_by = ["line_no", "country_code", "quantity"]
     autocomplete_fields = ["item", "manufacturer", "category", "source"]
     readonly_fields = ["produced_year", "produced_week", "origin_country"]
     fields = [*FindingAdminForm.Meta.fields, *readonly_fields]
