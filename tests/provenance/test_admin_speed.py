@@ -225,11 +225,12 @@ def test_item_change_page_queries_do_not_grow_with_its_lines(admin_client, djang
         admin_client.get(large_url, {"lines": "3"})
 
 
-def test_an_unreadable_date_code_is_kept_flagged_and_undated(admin_client):
+def test_an_unreadable_date_code_is_flagged_and_the_table_escapes_text(admin_client):
     item = _item_with_lines(1)
-    Finding.objects.filter(item=item).update(date_code="99ZZ")
-    page = text(admin_client.get(reverse("admin:provenance_recovereditem_change", args=[item.pk])))
-    assert 'title="unreadable: kept as printed, counted as undated"' in page
+    Finding.objects.filter(item=item).update(date_code="99ZZ", marking="<b>TI</b>")
+    raw = admin_client.get(reverse("admin:provenance_recovereditem_change", args=[item.pk])).content.decode()
+    assert 'title="unreadable: kept as printed, counted as undated"' in raw
+    assert '<td class="marking">&lt;b&gt;TI&lt;/b&gt;</td>' in raw  # the table escapes what was typed
 
 
 # --- quick entry -----------------------------------------------------------------------------------------
