@@ -267,3 +267,18 @@ def test_lookup_says_a_new_part_will_be_added_for_the_chosen_maker(admin_client,
 
 def test_lookup_needs_a_staff_login(client):
     assert client.get(LOOKUP, {"date_code": "2235"}).status_code == 302
+
+
+def test_a_line_edited_on_its_own_page_gets_a_new_part_by_the_same_rule(admin_client, catalogue):
+    line = catalogue["ti_plain"]
+    url = reverse("admin:provenance_finding_change", args=[line.pk])
+    data = _post_of(admin_client.get(url))
+    data["part_number"] = "LM 317"
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, text(response)
+    line.refresh_from_db()
+    assert (line.part.part_number, line.part.manufacturer, line.part.part_number_key) == (
+        "LM 317",
+        catalogue["texas"],
+        "LM317",
+    )
