@@ -20,6 +20,8 @@ __all__ = ["findings_search", "recovered_items_search", "search_words"]
 
 # Above this many matches in a small table, the ids stay a subquery rather than a literal list.
 _ID_LIST_LIMIT = 2_000
+# Shortest word a trigram index can serve.
+_TRIGRAM = 3
 
 
 def search_words(term: str) -> list[str]:
@@ -47,8 +49,12 @@ def _part_match(word: str) -> Q:
 
 
 def _finding_word(word: str) -> Q:
-    """Findings that `word` matches (part number, marking, module, maker's name, item reference)."""
-    match = Q(marking__icontains=word) | Q(module__icontains=word)
+    """Findings that `word` matches (part number, marking, module, maker's name, item reference).
+
+    A word of one or two characters ("TI") is not looked for inside markings and modules: a trigram index
+    cannot serve it and a million lines would be scanned; it still finds makers, parts and items.
+    """
+    match = Q(marking__icontains=word) | Q(module__icontains=word) if len(word) >= _TRIGRAM else Q(pk__in=[])
     for field, queryset in (
         ("part_id", Part.objects.filter(_part_match(word))),
         ("manufacturer_id", Manufacturer.objects.filter(name__icontains=word)),

@@ -282,3 +282,11 @@ def test_a_line_edited_on_its_own_page_gets_a_new_part_by_the_same_rule(admin_cl
         catalogue["texas"],
         "LM317",
     )
+
+
+def test_a_two_letter_word_finds_makers_and_parts_but_is_not_looked_for_in_markings(admin_client, catalogue):
+    factories.ManufacturerFactory(name="TI Japan", country="JP")
+    response = admin_client.get(FINDINGS, {"q": "TI"})  # "TI 2235" is a marking: not searched for "TI"
+    assert {f.pk for f in response.context["cl"].result_list} == set()
+    response = admin_client.get(FINDINGS, {"q": "Mi"})  # Milandr, a maker
+    assert {f.pk for f in response.context["cl"].result_list} == {catalogue["ru"].pk}
