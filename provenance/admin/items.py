@@ -11,19 +11,22 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, QuerySet
 from django.forms.models import BaseInlineFormSet
-from django.forms.utils import ErrorList
 from django.http import HttpRequest
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from components.services import part_for_line, part_save_new
+from components.models import Part
+from components.partnumbers import part_number_key
 from config.common.admin import HistoryWithoutRevertAdmin
 from manufacturers.admin import AliasInlineFormSet
+from provenance import finding_rules as rules
 from provenance.admin.findings_table import FindingLinesFormSet, finding_lookup_view
 from provenance.admin.lists import FindingListMixin, FindingsCountryFilter, RecoveredItemSearchMixin
 from provenance.admin.reports import briefing_for_items, briefing_for_weapon_models
 from provenance.admin.teardown import TEARDOWN_EXPORT_ACTIONS
+from provenance.finding_columns import admin_fields
+from provenance.finding_rules import QUANTITY_POSITIVE
 from provenance.models import (
     EvidenceFile,
     Finding,
@@ -44,6 +47,7 @@ from provenance.services.findings import (
     evidence_file_check,
     evidence_file_store,
     finding_attribution,
+    findings_delete,
     findings_save,
     recovered_item_save,
 )
@@ -77,10 +81,16 @@ class PreloadedAutocompleteSelect(AutocompleteSelect):
         return [default]
 
 
+def _part_typed(fields: list[str]) -> list[str]:
+    """The form's fields: the part is typed as its number (quick entry), not picked from the catalogue."""
+    return ["part_number" if name == "part" else name for name in fields]
+
+
 class FindingForm(forms.ModelForm):
     """A finding line; the part number and country are typed and checked against the maker.
 
-    The part is found or created by the import's rule (`part_for_line`); a new part is saved with the line.
+    The typed part number names the line's maker's part of that number (`provenance.finding_rules`, the rule the
+    import applies); one the catalogue does not hold is created when the line is saved (`findings_save`).
     """
 
     part_number = forms.CharField(
@@ -102,25 +112,12 @@ class FindingForm(forms.ModelForm):
         initial=1,
         min_value=1,
         widget=forms.NumberInput(attrs={"style": "width: 5em"}),
-        error_messages={"min_value": _("Quantity must be a positive whole number.")},
+        error_messages={"min_value": QUANTITY_POSITIVE},
     )
 
     class Meta:
         model = Finding
-        fields = [
-            "line_no",
-            "part_number",
-            "manufacturer",
-            "country",
-            "quantity",
-            "category",
-            "marking",
-            "date_code",
-            "lot_code",
-            "origin_marking",
-            "module",
-            "confidence",
-        ]
+        fields = _part_typed(admin_fields("line"))
         widgets = {
             "line_no": forms.NumberInput(attrs={"style": "width: 4em"}),
             "marking": forms.TextInput(attrs={"size": 18}),
@@ -148,25 +145,37 @@ class FindingForm(forms.ModelForm):
         cleaned = super().clean()
         if self.errors.get("part_number") or self.errors.get("manufacturer"):
             return cleaned
-        self.instance.part = part = part_for_line(
-            part_number=cleaned.get("part_number", ""),
-            manufacturer=cleaned.get("manufacturer"),
-            category=cleaned.get("category"),
-        )
-        cleaned["manufacturer"], cleaned["country"] = finding_attribution(
-            part=part, manufacturer=cleaned.get("manufacturer"), country=cleaned.get("country")
-        )
+        try:
+            self.instance.part = part = self._typed_part(cleaned)
+            cleaned["manufacturer"], cleaned["country"] = finding_attribution(
+                part=part, manufacturer=cleaned.get("manufacturer"), country=cleaned.get("country")
+            )
+        except ValidationError:
+            self._validate_constraints = False  # the rule's message says it; the constraint would repeat it
+            raise
         if cleaned.get("line_no") is None:
             cleaned["line_no"] = 0
         return cleaned
 
-    def _post_clean(self):
-        # The form's own check and the model's constraint can say the same thing: show each error once.
-        super()._post_clean()
-        for name, errors in self._errors.items():
-            unique = {str(message): error for message, error in zip(errors, errors.as_data(), strict=True)}
-            if len(unique) < len(errors):
-                self._errors[name] = ErrorList(list(unique.values()), error_class=errors.error_class)
+    def _typed_part(self, cleaned: dict) -> Part | None:
+        """The part the typed number names: the chosen maker's (unsaved when new: `findings_save` creates it); with
+        no maker chosen, the part of the one maker the catalogue holds that number under, as the import does."""
+        number = " ".join((cleaned.get("part_number") or "").split())
+        maker = cleaned.get("manufacturer")
+        if number and maker is None:
+            holders = Part.objects.filter(part_number_key=part_number_key(number)).select_related("manufacturer")[:2]
+            if len(holders) == 1:
+                return holders[0]
+        key, problems = rules.part_key(part_number=number, has_maker=maker is not None)
+        if problems:
+            raise ValidationError({"part_number": [problem.message for problem in problems]})
+        if not key:
+            return None
+        current = self.instance.part if self.instance.part_id else None
+        if current is not None and current.manufacturer_id == maker.pk and current.part_number_key == key:
+            return current
+        known = Part.objects.filter(manufacturer=maker, part_number_key=key).select_related("manufacturer").first()
+        return known or Part(manufacturer=maker, part_number=number, part_number_key=key)
 
 
 class FindingInline(admin.TabularInline):
@@ -394,9 +403,7 @@ class RecoveredItemAdmin(RecoveredItemSearchMixin, SimpleHistoryAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is Finding:
             findings = formset.save(commit=False)
-            for finding in formset.deleted_objects:
-                finding.delete()
-            part_save_new(parts=[finding.part for finding in findings if finding.part is not None])
+            findings_delete(findings=formset.deleted_objects)
             findings_save(item=form.instance, findings=findings)
             formset.save_m2m()
         elif formset.model is EvidenceFile:
@@ -407,7 +414,7 @@ class RecoveredItemAdmin(RecoveredItemSearchMixin, SimpleHistoryAdmin):
 
 class FindingAdminForm(FindingForm):
     class Meta(FindingForm.Meta):
-        fields = ["item", *FindingForm.Meta.fields, "source", "notes"]
+        fields = ["item", *_part_typed(admin_fields("line", "page"))]
 
 
 @admin.register(Finding)
@@ -425,7 +432,7 @@ class FindingAdmin(FindingListMixin, SimpleHistoryAdmin):
     search_fields = ["marking"]
     sortable_by = ["line_no", "country_code", "quantity"]
     autocomplete_fields = ["item", "manufacturer", "category", "source"]
-    readonly_fields = ["produced_year", "produced_week", "origin_country"]
+    readonly_fields = admin_fields("readonly")
     fields = [*FindingAdminForm.Meta.fields, *readonly_fields]
     inlines = [FindingEvidenceInline]
 
@@ -434,8 +441,13 @@ class FindingAdmin(FindingListMixin, SimpleHistoryAdmin):
         return [lookup, *super().get_urls()]
 
     def save_model(self, request, obj, form, change):
-        part_save_new(parts=[obj.part] if obj.part is not None else [])
         findings_save(item=obj.item, findings=[obj])
+
+    def delete_model(self, request, obj):
+        findings_delete(findings=[obj])
+
+    def delete_queryset(self, request, queryset):
+        findings_delete(findings=queryset)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is EvidenceFile:

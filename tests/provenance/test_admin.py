@@ -207,7 +207,7 @@ def test_a_part_number_without_a_manufacturer_is_refused_and_nothing_is_added(ad
         item_post(weapon, {"part_number": "LM317", "manufacturer": texas}, {"part_number": "NE555", "country": "US"}),
     )
     assert response.status_code == 200
-    assert page_text(response).count("A part number needs a manufacturer: choose one.") == 1
+    assert page_text(response).count("A part number needs a manufacturer.") == 1
     assert not Part.objects.exists()
     assert not Finding.objects.exists()
 
@@ -530,3 +530,12 @@ def test_strike_with_more_intercepted_than_launched_shows_the_constraint_message
     response = admin_client.post(reverse("admin:provenance_strike_add"), data)
     assert response.status_code == 200
     assert "More intercepted than launched." in page_text(response)
+
+
+def test_a_part_number_the_catalogue_holds_under_one_maker_gives_the_line_that_maker(admin_client, weapon, texas):
+    # As in the import: with no maker chosen, the one maker the catalogue holds the number under.
+    part = factories.PartFactory(manufacturer=texas, part_number="TPS54331")
+    response = admin_client.post(reverse(ADD_URL), item_post(weapon, {"part_number": "tps 54331"}))
+    assert response.status_code == 302, page_text(response)
+    line = Finding.objects.get()
+    assert (line.part, line.manufacturer, line.country.code) == (part, texas, "US")
