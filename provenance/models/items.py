@@ -174,6 +174,7 @@ class Finding(TimeStampedModel):
         blank=True,
         related_name="findings",
         verbose_name=_("manufacturer"),
+        db_index=False,  # prov_finding_maker_qty (manufacturer, quantity) serves lookups and per-maker sums
     )
     country = CountryField(
         _("maker's country"), blank=True, help_text=_("The maker's HQ country, or the only thing known.")
@@ -243,6 +244,8 @@ class Finding(TimeStampedModel):
         indexes = [
             models.Index(fields=["item", "line_no"], name="prov_finding_item_line"),
             models.Index(fields=["country"], name="prov_finding_country"),
+            # The manufacturers list counts and sums each maker's lines from this index alone.
+            models.Index(fields=["manufacturer", "quantity"], name="prov_finding_maker_qty"),
             models.Index(fields=["produced_year"], name="prov_finding_produced_year"),
         ]
 
