@@ -10,7 +10,9 @@ Every API queryset and every statistic served to a partner goes through `items_v
     explicitly shared with (`RecoveredItem.shared_with`);
   - TLP:RED items: nobody outside the instance, not even organisations in `shared_with`;
 - anyone else (anonymous, an inactive organisation, a non-staff user without an organisation key) sees
-  nothing.
+  nothing through the API;
+- the public (the catalogue's pages, no login) sees only `published` TLP:CLEAR items, their findings, and
+  the photos of those an analyst marked public (`items_public`, `findings_public`, `evidence_public`).
 
 Weapon models, strikes, manufacturers and parts are reference data (public designations, public attack
 events, company registers, catalogue part numbers): every partner sees all of them.
@@ -18,13 +20,22 @@ events, company registers, catalogue part numbers): every partner sees all of th
 
 from django.db.models import Q, QuerySet
 
-from provenance.models import Finding, Organisation, RecoveredItem
+from provenance.models import EvidenceFile, Finding, Organisation, RecoveredItem
 from provenance.models.items import TLP
 
-__all__ = ["findings_visible_to", "is_staff_user", "items_visible_to", "reference_data_visible_to"]
+__all__ = [
+    "evidence_public",
+    "findings_public",
+    "findings_visible_to",
+    "is_staff_user",
+    "items_public",
+    "items_visible_to",
+    "reference_data_visible_to",
+]
 
 BROADLY_SHARED = (TLP.CLEAR, TLP.GREEN)
 SHARED_ON_REQUEST = (TLP.AMBER, TLP.AMBER_STRICT)
+PUBLIC = (TLP.CLEAR,)
 
 
 def is_staff_user(user) -> bool:
@@ -66,3 +77,25 @@ def findings_visible_to(*, organisation: Organisation | None = None, user=None) 
 def reference_data_visible_to(*, organisation: Organisation | None = None, user=None) -> bool:
     """Weapon models, strikes, manufacturers and parts: staff and every active organisation see them all."""
     return is_staff_user(user) or (organisation is not None and organisation.is_active)
+
+
+def _public_q(*, prefix: str = "") -> Q:
+    """The public rule as a Q on RecoveredItem, or on a model reaching it through `prefix`."""
+    return Q(**{f"{prefix}status": RecoveredItem.Status.PUBLISHED, f"{prefix}tlp__in": PUBLIC})
+
+
+def items_public() -> QuerySet[RecoveredItem]:
+    """The recovered items anyone may see without logging in: published and TLP:CLEAR."""
+    return RecoveredItem.objects.filter(_public_q())
+
+
+def findings_public() -> QuerySet[Finding]:
+    """The findings of the public items."""
+    return Finding.objects.filter(_public_q(prefix="item__"))
+
+
+def evidence_public() -> QuerySet[EvidenceFile]:
+    """Photos marked public (their metadata-free copy made) of a public item or of a public item's finding."""
+    return EvidenceFile.objects.filter(public=True).filter(
+        (Q(finding__isnull=True) & _public_q(prefix="item__")) | _public_q(prefix="finding__item__")
+    )
