@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -75,12 +76,13 @@ class CatalogueFilters:
 
 @dataclass(frozen=True)
 class FilterOptions:
-    """(value, label) pairs of each filter, taken only from public findings."""
+    """(value, label) pairs of each filter, taken only from public findings, and their number."""
 
     manufacturers: list[tuple[int, str]]
     countries: list[tuple[str, str]]
     weapons: list[tuple[int, str]]
     categories: list[tuple[int, str]]
+    total: int  # public findings in all
 
 
 def _public_photos(**lookup) -> Prefetch:
@@ -117,25 +119,43 @@ def catalogue_findings(*, filters: CatalogueFilters) -> QuerySet[Finding]:
     )
 
 
+_FACETS_SQL = """
+WITH s(m, c, k, w) AS ({public})
+SELECT 1, m, NULL, COUNT(*) FROM s GROUP BY m
+UNION ALL SELECT 2, NULL, c, COUNT(*) FROM s GROUP BY c
+UNION ALL SELECT 3, k, NULL, COUNT(*) FROM s GROUP BY k
+UNION ALL SELECT 4, w, NULL, COUNT(*) FROM s GROUP BY w
+"""
+
+
 def catalogue_filter_options() -> FilterOptions:
-    """The values each filter offers: only those some public finding has (four queries)."""
-    public = findings_public().order_by()
+    """The values each filter offers, only those some public finding has, and the number of public findings.
 
-    def present(field: str):
-        return Exists(public.filter(**{field: OuterRef("pk")}))
-
-    manufacturers = list(
-        Manufacturer.objects.filter(present("manufacturer")).order_by("name").values_list("pk", "name")
+    One scan of the public findings gives all four lists and the total (a UNION of four GROUP BYs over one
+    common table expression, which PostgreSQL computes once); three small queries then name the values.
+    """
+    public = (
+        findings_public().order_by().values_list("manufacturer_id", "country", "category_id", "item__weapon_model_id")
     )
-    categories = list(Category.objects.filter(present("category")).order_by("name").values_list("pk", "name"))
-    weapons = list(
-        WeaponModel.objects.filter(present("item__weapon_model"))
-        .order_by("designation")
-        .values_list("pk", "designation")
+    sql, params = public.query.sql_with_params()
+    present: dict[int, set] = {1: set(), 2: set(), 3: set(), 4: set()}
+    total = 0
+    with connection.cursor() as cursor:
+        cursor.execute(_FACETS_SQL.format(public=sql), params)
+        for kind, number, text, count in cursor.fetchall():
+            present[kind].add(text if kind == 2 else number)
+            total += count if kind == 1 else 0
+    manufacturers = Manufacturer.objects.filter(pk__in=present[1] - {None}).order_by("name").values_list("pk", "name")
+    categories = Category.objects.filter(pk__in=present[3] - {None}).order_by("name").values_list("pk", "name")
+    weapons = WeaponModel.objects.filter(pk__in=present[4]).order_by("designation").values_list("pk", "designation")
+    countries = sorted(((code, country_name(code)) for code in present[2] - {None, ""}), key=lambda pair: pair[1])
+    return FilterOptions(
+        manufacturers=list(manufacturers),
+        countries=countries,
+        weapons=list(weapons),
+        categories=list(categories),
+        total=total,
     )
-    codes = public.exclude(country="").values_list("country", flat=True).distinct()
-    countries = sorted(((code, country_name(code)) for code in codes), key=lambda pair: pair[1])
-    return FilterOptions(manufacturers=manufacturers, countries=countries, weapons=weapons, categories=categories)
 
 
 def catalogue_parents(*, manufacturer_ids, as_of: dt.date | None = None) -> dict[int, Manufacturer]:

@@ -27,12 +27,14 @@ PAGE_SIZE = 50
 class _CountCachedPaginator(Paginator):
     """A paginator whose total is kept under the data version and the filters (paging counts once)."""
 
-    def __init__(self, *args, request: HttpRequest, count_key: str, **kwargs):
+    def __init__(self, *args, request: HttpRequest, count_key: str, known: int | None, **kwargs):
         super().__init__(*args, **kwargs)
-        self._request, self._count_key = request, count_key
+        self._request, self._count_key, self._known = request, count_key, known
 
     @cached_property
     def count(self) -> int:
+        if self._known is not None:
+            return self._known
         return version_cached(self._request, self._count_key, lambda: self.object_list.count())
 
 
@@ -76,7 +78,14 @@ def component_list(request: HttpRequest) -> HttpResponse:
     findings = selectors.catalogue_findings(filters=filters)
     if not valid:
         findings = findings.none()
-    paginator = _CountCachedPaginator(findings, PAGE_SIZE, request=request, count_key=f"count:{filters!r}")
+    unfiltered = valid and filters == selectors.CatalogueFilters()
+    paginator = _CountCachedPaginator(
+        findings,
+        PAGE_SIZE,
+        request=request,
+        count_key=f"count:{filters!r}",
+        known=options.total if unfiltered else (0 if not valid else None),
+    )
     page = paginator.get_page(request.GET.get("page"))
     rows = list(page.object_list)
     parents = selectors.catalogue_parents(manufacturer_ids={f.manufacturer_id for f in rows if f.manufacturer_id})

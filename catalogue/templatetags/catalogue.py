@@ -6,6 +6,8 @@ import datetime as dt
 
 from django import template
 from django.utils.formats import date_format, number_format
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -54,3 +56,16 @@ def signed_pp(value: float | None) -> str:
 def get_item(mapping: dict, key):
     """`mapping[key]`, or None (for the parents of a page's makers)."""
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def options(bound_field) -> str:
+    """The `<option>`s of a choice field, built in one pass: Django's widget templates would render each of
+    the 2,000 makers' options as a template of its own (a second and a half per page on the benchmark)."""
+    chosen = str(bound_field.value() or "")
+    return mark_safe(  # noqa: S308 - every value and label is escaped here
+        "".join(
+            f'<option value="{escape(value)}"{" selected" if str(value) == chosen else ""}>{escape(label)}</option>'
+            for value, label in bound_field.field.choices
+        )
+    )
