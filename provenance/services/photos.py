@@ -22,11 +22,12 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from provenance.models import EvidenceFile
 from provenance.storage import public_media_storage
 
-__all__ = ["PUBLIC_IMAGE_SIZE", "THUMBNAIL_SIZE", "evidence_public_set", "photo_public_copies"]
+__all__ = ["PHOTO_EXTENSIONS", "PUBLIC_IMAGE_SIZE", "THUMBNAIL_SIZE", "evidence_public_set", "photo_public_copies"]
 
 PUBLIC_IMAGE_SIZE = 1600  # longest side of the public copy, in pixels
 THUMBNAIL_SIZE = 320
 PHOTO_FORMATS = frozenset({"JPEG", "MPO", "PNG", "WEBP", "GIF", "TIFF"})
+PHOTO_EXTENSIONS = frozenset({"jpg", "jpeg", "png", "webp", "gif", "tif", "tiff"})
 _MAX_PIXELS = 120_000_000  # refuse decompression bombs before decoding
 
 

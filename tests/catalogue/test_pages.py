@@ -196,9 +196,7 @@ def test_pages_carry_an_etag_and_answer_304_until_the_data_changes(client, world
 def test_list_page_query_count_does_not_grow_with_the_rows(client, world, django_assert_num_queries):
     for _ in range(30):
         finding = factories.FindingFactory(item=world.public_item, manufacturer=world.public_maker)
-        evidence_public_set(
-            evidence=evidence_file_store(file=upload(), finding=finding, uploaded_by=None), public=True
-        )
+        evidence_public_set(evidence=evidence_file_store(file=upload(), finding=finding, uploaded_by=None), public=True)
     # 1 data version, 1 scan for the option lists and the total, 3 names of their values (makers, categories,
     # weapons), 1 ownerships (parents), 1 parents' names, 1 page, 1 photos
     with django_assert_num_queries(9):
