@@ -143,7 +143,11 @@ def main() -> None:
             page("/en/components/?page={run}", clear=False),
             raw_list(options=False, count=False),
         ),
-        ("list, hit (rendered page cached)", page("/en/components/", clear=False), raw_list(options=False, count=False)),
+        (
+            "list, hit (rendered page cached)",
+            page("/en/components/", clear=False),
+            raw_list(options=False, count=False),
+        ),
         (
             "list, 304 (If-None-Match)",
             page("/en/components/", clear=False, HTTP_IF_NONE_MATCH=etag),

@@ -20,6 +20,7 @@ from config.common.countries import country_name
 from provenance.selectors.analytics import counting_rule
 
 from .data import BriefingData, annex_rows_iter, list_items
+from .photos import briefing_photos
 
 TEMPLATE = "provenance/briefing/report.html"
 CHART_ROWS = 12
@@ -350,6 +351,7 @@ def briefing_context(
         "annex_total": data.annex_total,
         "annex_hidden": max(0, data.annex_total - len(annex)),
         "fmt_total": fmt_int(total),
+        "photo_annex": briefing_photos(items=data.selected_items),
     }
     if charts:
         from provenance.charts import bar_chart_svg, shift_chart_svg

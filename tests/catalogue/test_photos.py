@@ -141,3 +141,22 @@ def test_finding_page_shows_thumbnails_and_the_thumbnail_view_is_for_staff_only(
     anonymous = Client()
     assert anonymous.get(thumbnail_url).status_code == 302  # to the login page
     assert anonymous.get(f"/photos/{evidence.pk}/thumb.jpg").status_code == 404  # not public
+
+
+def test_briefing_has_a_photo_annex_of_the_public_photos_only(item):
+    from provenance.briefings.data import briefing_data
+    from provenance.briefings.params import BriefingParams
+    from provenance.briefings.render import render_html, render_pdf
+
+    finding = factories.FindingFactory(item=item, marking="MAX2769")
+    public = evidence_file_store(file=upload(), finding=finding, uploaded_by=None)
+    evidence_public_set(evidence=public, public=True)
+    evidence_file_store(file=upload("internal.jpg"), item=item, uploaded_by=None)  # not public: not in the annex
+    html = render_html(briefing_data(params=BriefingParams(items=(item.reference,))))
+    annex = html[html.index("Annex B · Photos") :]
+    assert annex.count('src="data:image/jpeg;base64,') == 1
+    assert f"{item.reference} · line {finding.line_no}" in annex
+    pdf = render_pdf(html)
+    assert pdf.startswith(b"%PDF") and b"/Subtype /Image" in pdf
+    without = render_html(briefing_data(params=BriefingParams(items=(factories.RecoveredItemFactory().reference,))))
+    assert "Annex B · Photos" not in without
