@@ -1,32 +1,48 @@
-"""The list page's filter form: its choices are the public option lists, so nothing else can be asked for."""
+"""The list page's filter form: a value is accepted only if it is in a public option list."""
+
+from html import escape
 
 from django import forms
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .selectors import CatalogueFilters, FilterOptions
 
 __all__ = ["ComponentFilterForm"]
 
+INVALID = _("This value is not among the published ones.")
+
 
 class ComponentFilterForm(forms.Form):
+    # Plain fields checked against sets rather than ChoiceFields: Django normalises a ChoiceField's 2,000
+    # makers on every access and renders each <option> as a template of its own (over a second a page).
     q = forms.CharField(
         label=_("Part number or marking"),
         required=False,
         max_length=100,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("e.g. TMS320 or 2235")}),
     )
-    manufacturer = forms.TypedChoiceField(label=_("Manufacturer"), required=False, coerce=int, empty_value=None)
-    country = forms.ChoiceField(label=_("Maker's country"), required=False)
-    weapon = forms.TypedChoiceField(label=_("Weapon model"), required=False, coerce=int, empty_value=None)
-    category = forms.TypedChoiceField(label=_("Category"), required=False, coerce=int, empty_value=None)
+    manufacturer = forms.IntegerField(label=_("Manufacturer"), required=False)
+    country = forms.CharField(label=_("Maker's country"), required=False, max_length=2)
+    weapon = forms.IntegerField(label=_("Weapon model"), required=False)
+    category = forms.IntegerField(label=_("Category"), required=False)
 
     def __init__(self, data, *, options: FilterOptions):
         super().__init__(data)
-        every = [("", _("All"))]
-        self.fields["manufacturer"].choices = every + [(str(pk), name) for pk, name in options.manufacturers]
-        self.fields["country"].choices = every + options.countries
-        self.fields["weapon"].choices = every + [(str(pk), name) for pk, name in options.weapons]
-        self.fields["category"].choices = every + [(str(pk), name) for pk, name in options.categories]
+        self.choices = {
+            "manufacturer": options.manufacturers,
+            "country": options.countries,
+            "weapon": options.weapons,
+            "category": options.categories,
+        }
+
+    def clean(self) -> dict:
+        data = super().clean()
+        for name, pairs in self.choices.items():
+            value = data.get(name)
+            if value not in (None, "") and value not in {key for key, _label in pairs}:
+                self.add_error(name, INVALID)
+        return data
 
     def filters(self) -> CatalogueFilters:
         data = self.cleaned_data
@@ -38,6 +54,19 @@ class ComponentFilterForm(forms.Form):
             search=data.get("q") or "",
         )
 
+    def options_html(self, name: str) -> SafeString:
+        """The `<option>`s of filter `name` ("All" first), the chosen one selected; every label escaped."""
+        chosen = str(self.data.get(name) or "")
+        every = f'<option value="">{escape(str(_("All")))}</option>'
+        return mark_safe(  # noqa: S308 - values and labels are escaped here
+            every
+            + "".join(
+                f'<option value="{escape(str(key))}"{" selected" if str(key) == chosen else ""}>'
+                f"{escape(str(label))}</option>"
+                for key, label in self.choices[name]
+            )
+        )
+
     def active(self) -> list[tuple[str, str]]:
         """(filter label, chosen label) of each filter in use, for the results' caption."""
         chosen = []
@@ -45,6 +74,6 @@ class ComponentFilterForm(forms.Form):
             value = self.data.get(name)
             if not value:
                 continue
-            label = dict(getattr(field, "choices", [])).get(value, value) if name != "q" else f"“{value}”"
-            chosen.append((str(field.label), str(label)))
+            labels = {str(key): label for key, label in self.choices.get(name, [])}
+            chosen.append((str(field.label), labels.get(value, value) if name != "q" else f"“{value}”"))
         return chosen
