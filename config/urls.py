@@ -11,10 +11,6 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from catalogue import urls as catalogue_urls
 from catalogue import views as catalogue_views
 
-admin.site.site_header = "Component provenance"
-admin.site.site_title = "Component provenance"
-admin.site.index_title = "Wreckage findings and sanctions evidence"
-
 urlpatterns = [
     path("", catalogue_views.home, name="home"),
     path("", include((catalogue_urls.photos, "photos"))),

@@ -10,9 +10,9 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from config.common.text import name_key
-from provenance.selectors.items import manufacturers_with_finding_counts
 
 from .models import Designation, Manufacturer, ManufacturerAlias, Ownership
+from .services import manufacturers_mark_reviewed
 
 
 class AliasInlineFormSet(BaseInlineFormSet):
@@ -71,32 +71,17 @@ class DesignationInline(admin.TabularInline):
 
 @admin.register(Manufacturer)
 class ManufacturerAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "country", "reviewed", "finding_count", "unit_count"]
+    # The finding counts are added by provenance.admin.manufacturers (findings are provenance's, not ours).
+    list_display = ["name", "country", "reviewed"]
     list_filter = ["reviewed", "country"]
     search_fields = ["name", "aliases__alias"]
     fields = ["name", "country", "website", "reviewed", "notes"]
     inlines = [ManufacturerAliasInline, OwnershipInline, DesignationInline]
     actions = ["mark_reviewed"]
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Manufacturer]:
-        return manufacturers_with_finding_counts(super().get_queryset(request))
-
-    @admin.display(description=_("findings"), ordering="finding_count")
-    def finding_count(self, obj: Manufacturer) -> int:
-        return obj.finding_count
-
-    @admin.display(description=_("units"), ordering="unit_count")
-    def unit_count(self, obj: Manufacturer) -> int:
-        return obj.unit_count
-
     @admin.action(description=_("Mark selected manufacturers as reviewed"))
     def mark_reviewed(self, request: HttpRequest, queryset: QuerySet[Manufacturer]) -> None:
-        # Saved one by one (not queryset.update) so that each change is kept in the history.
-        changed = 0
-        for manufacturer in queryset.filter(reviewed=False):
-            manufacturer.reviewed = True
-            manufacturer.save(update_fields=["reviewed", "updated_at"])
-            changed += 1
+        changed = manufacturers_mark_reviewed(manufacturers=queryset)
         self.message_user(
             request,
             ngettext("%d manufacturer marked as reviewed.", "%d manufacturers marked as reviewed.", changed) % changed,

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 
 from config.common.services import Outcome, object_upsert
 from config.common.text import name_key
@@ -36,3 +37,17 @@ def manufacturer_upsert(
 def ownership_upsert(*, parent: Manufacturer, child: Manufacturer, start_on: dt.date) -> tuple[Ownership, Outcome]:
     """Record that `parent` owns `child` from `start_on` (open-ended)."""
     return object_upsert(Ownership, lookup={"parent": parent, "child": child}, values={"start_on": start_on})
+
+
+@transaction.atomic
+def manufacturers_mark_reviewed(*, manufacturers: QuerySet[Manufacturer]) -> int:
+    """Mark the not yet reviewed of `manufacturers` as reviewed; returns how many changed.
+
+    Saved one by one (not queryset.update) so that each change is kept in the history.
+    """
+    changed = 0
+    for manufacturer in manufacturers.filter(reviewed=False):
+        manufacturer.reviewed = True
+        manufacturer.save(update_fields=["reviewed", "updated_at"])
+        changed += 1
+    return changed

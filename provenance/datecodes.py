@@ -4,9 +4,10 @@ The raw text is always kept by the caller; this module only says what can be rea
 certainty. Ambiguous or impossible codes give `DateCode(None, None)`, never a guess.
 
 Forms understood (the first that matches wins):
-- `YYWW` with an optional letter suffix or prefix (`2235`, `1748A`, `A1748`): 20YY, week WW;
-- `YYYYWW` (`202235`) and `YYYY-WW` / `YY-WW` / `YYWW` with a separator (`2022-35`, `22/35`);
-- `YYYY` alone is not read (it is as often a part of a lot code as a year);
+- `YYYYWW` (`202235`) and `YYYY-WW` (`2022-35`, `2022/35`, `2022 W35`): year YYYY, week WW;
+- `YYWW` with up to two letters before and three after (`2235`, `1748A`, `A1748`) and `YY-WW` (`22/35`):
+  20YY (19YY when that would lie in the future), week WW. Four digits are always read this way, never as a
+  year alone: `2022` is 2020, week 22;
 - three-digit `YWW` codes (one-digit year) are ambiguous across decades and give nothing.
 Weeks must be 1 to 53, years 1970 to the reference year (+1 for lines dated at year-end).
 """

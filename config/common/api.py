@@ -68,8 +68,9 @@ class StandardPagination(PageNumberPagination):
 class DeferredJoinPaginator(CountCachingPaginator):
     """Fetches a page as `rows.filter(pk__in=<the page's primary keys>)`, still one query: the filtered,
     ordered LIMIT/OFFSET runs as a subquery over the narrow rows only, and the relations are joined for the
-    page's rows alone. PostgreSQL plans that in half the time of one query that both filters (visibility and
-    filter subqueries) and joins every relation: planning, not execution, dominated the findings list."""
+    page's rows alone. PostgreSQL plans that faster than one query that both filters (visibility and filter
+    subqueries) and joins every relation: planning, not execution, dominated the findings list
+    (bench/api_load.py)."""
 
     def __init__(self, object_list, per_page, *, rows: QuerySet, **kwargs) -> None:
         super().__init__(object_list, per_page, **kwargs)

@@ -109,7 +109,7 @@ def country_code_q(field: str, *, allow_blank: bool) -> Q:
     """A check-constraint condition: `field` holds a valid alpha-2 code (or is blank, if allowed).
 
     The database tests `IN (...)` value by value, so blank and the frequent codes come first: on a COPY of
-    100,000 findings that cuts the cost of the two country checks from 0.7 s to 0.1 s.
+    many findings that cuts most of the cost of the two country checks (bench/import_bench.py measures it).
     """
     codes = valid_country_codes()
     ordered = [code for code in _FREQUENT_CODES if code in codes] + [c for c in codes if c not in _FREQUENT_CODES]

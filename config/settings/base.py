@@ -17,7 +17,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.admin.ProjectAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -32,7 +32,6 @@ INSTALLED_APPS = [
     "django_filters",
     "django_countries",
     "simple_history",
-    "import_export",
     "django_tasks_db",
     "config.common",
     "manufacturers",
@@ -82,7 +81,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    # PostgreSQL's JIT compiler adds 100-400 ms to each analytics query over a million findings and saves
+    # PostgreSQL's JIT compiler adds time to each analytics query over a million findings and saves
     # nothing at these sizes (bench/analytics_bench.py); PG_OPTIONS="" turns it back on.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", env("PG_OPTIONS", default="-c jit=off"))
     # Parameters bound by the server let psycopg prepare the statements a connection repeats (planning the API's

@@ -1,3 +1,3 @@
 """The analysts' admin, one module per area; importing them registers their ModelAdmins."""
 
-from . import analytics, items, reports, sharing, teardown  # noqa: F401
+from . import analytics, items, manufacturers, reports, sharing, teardown  # noqa: F401

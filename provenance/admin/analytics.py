@@ -1,8 +1,8 @@
 """Admin: the analysts' analytics page (filters, breakdown table and bar chart, shift table and chart,
 production-date evidence), at /admin/provenance/analytics/.
 
-The page is added to the admin site's URLs here (wrapping `admin.site.get_urls`), so it runs behind the
-admin login like any admin view. Weapon-model and recovered-item pages link to it through their
+The page is one of the admin site's own (`config.admin.ProjectAdminSite`), so it runs behind the admin
+login like any admin view. Weapon-model and recovered-item pages link to it through their
 `change_form.html` / `change_list.html` overrides in `provenance/templates/admin/provenance/`.
 """
 
@@ -10,7 +10,6 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.urls import path
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -74,16 +73,3 @@ def analytics_view(request: HttpRequest) -> HttpResponse:
             }
         )
     return TemplateResponse(request, "admin/provenance/analytics/page.html", context)
-
-
-_admin_urls = admin.site.get_urls
-
-
-def _get_urls():
-    return [
-        path("provenance/analytics/", admin.site.admin_view(analytics_view), name="provenance_analytics"),
-        *_admin_urls(),
-    ]
-
-
-admin.site.get_urls = _get_urls

@@ -20,6 +20,8 @@ from manufacturers.admin import AliasInlineFormSet
 from provenance.admin.photos import EvidencePhotoAdminMixin, EvidenceThumbnailMixin
 from provenance.admin.reports import briefing_for_items, briefing_for_weapon_models
 from provenance.admin.teardown import TEARDOWN_EXPORT_ACTIONS
+from provenance.finding_columns import admin_fields
+from provenance.finding_rules import QUANTITY_POSITIVE
 from provenance.models import (
     EvidenceFile,
     Finding,
@@ -40,6 +42,7 @@ from provenance.services.findings import (
     evidence_file_check,
     evidence_file_store,
     finding_attribution,
+    findings_delete,
     findings_save,
     recovered_item_save,
 )
@@ -89,25 +92,12 @@ class FindingForm(forms.ModelForm):
         initial=1,
         min_value=1,
         widget=forms.NumberInput(attrs={"style": "width: 5em"}),
-        error_messages={"min_value": _("Quantity must be a positive whole number.")},
+        error_messages={"min_value": QUANTITY_POSITIVE},
     )
 
     class Meta:
         model = Finding
-        fields = [
-            "line_no",
-            "part",
-            "manufacturer",
-            "country",
-            "quantity",
-            "category",
-            "marking",
-            "date_code",
-            "lot_code",
-            "origin_marking",
-            "module",
-            "confidence",
-        ]
+        fields = admin_fields("line")
         widgets = {
             "line_no": forms.NumberInput(attrs={"style": "width: 4em"}),
             "marking": forms.TextInput(attrs={"size": 18}),
@@ -133,9 +123,13 @@ class FindingForm(forms.ModelForm):
         cleaned = super().clean()
         if self.errors.get("part") or self.errors.get("manufacturer"):
             return cleaned
-        cleaned["manufacturer"], cleaned["country"] = finding_attribution(
-            part=cleaned.get("part"), manufacturer=cleaned.get("manufacturer"), country=cleaned.get("country")
-        )
+        try:
+            cleaned["manufacturer"], cleaned["country"] = finding_attribution(
+                part=cleaned.get("part"), manufacturer=cleaned.get("manufacturer"), country=cleaned.get("country")
+            )
+        except ValidationError:
+            self._validate_constraints = False  # the rule's message says it; the constraint would repeat it
+            raise
         if cleaned.get("line_no") is None:
             cleaned["line_no"] = 0
         return cleaned
@@ -359,8 +353,7 @@ class RecoveredItemAdmin(SimpleHistoryAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is Finding:
             findings = formset.save(commit=False)
-            for finding in formset.deleted_objects:
-                finding.delete()
+            findings_delete(findings=formset.deleted_objects)
             findings_save(item=form.instance, findings=findings)
             formset.save_m2m()
         elif formset.model is EvidenceFile:
@@ -371,7 +364,7 @@ class RecoveredItemAdmin(SimpleHistoryAdmin):
 
 class FindingAdminForm(FindingForm):
     class Meta(FindingForm.Meta):
-        fields = ["item", *FindingForm.Meta.fields, "source", "notes"]
+        fields = ["item", *admin_fields("line", "page")]
 
 
 @admin.register(Finding)
@@ -384,12 +377,18 @@ class FindingAdmin(SimpleHistoryAdmin):
     list_filter = ["confidence", "country"]
     search_fields = ["item__reference", "part__part_number", "marking", "manufacturer__name", "module"]
     autocomplete_fields = ["item", "part", "manufacturer", "category", "source"]
-    readonly_fields = ["produced_year", "produced_week", "origin_country"]
+    readonly_fields = admin_fields("readonly")
     fields = [*FindingAdminForm.Meta.fields, *readonly_fields]
     inlines = [FindingEvidenceInline]
 
     def save_model(self, request, obj, form, change):
         findings_save(item=obj.item, findings=[obj])
+
+    def delete_model(self, request, obj):
+        findings_delete(findings=[obj])
+
+    def delete_queryset(self, request, queryset):
+        findings_delete(findings=queryset)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is EvidenceFile:

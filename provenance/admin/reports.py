@@ -17,18 +17,13 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from config.common.exports import CONTENT_TYPES
 from provenance.briefings.params import RESTRICTIONS_DATE, params_from_query
 from provenance.models import BriefingReport, RecoveredItem, WeaponModel
+from provenance.models.items import TLP_COLOUR
+from provenance.selectors.analytics import ATTRIBUTION_RULES, PERIOD_RULES, UNIT_RULES
 from provenance.services.briefings import FORMATS, briefing_request
 
-CONTENT_TYPES = {"html": "text/html; charset=utf-8", "pdf": "application/pdf", "csv": "text/csv; charset=utf-8"}
-TLP_STYLE = {
-    "CLEAR": "#fff",
-    "GREEN": "#33ff00",
-    "AMBER": "#ffc000",
-    "AMBER+STRICT": "#ffc000",
-    "RED": "#ff2b2b",
-}
 STATE_STYLE = {"queued": "#666", "running": "#205081", "done": "#1e6b2e", "failed": "#b00020"}
 
 
@@ -53,24 +48,16 @@ class BriefingRequestForm(forms.Form):
     date_to = forms.DateField(label=_("recovered to"), required=False, help_text=_("YYYY-MM-DD"))
     attribution = forms.ChoiceField(
         label=_("attribution"),
-        choices=[
-            ("hq", _("maker's HQ country")),
-            ("parent", _("ultimate parent's country")),
-            ("origin", _("origin marking")),
-        ],
+        choices=[(key, choice.label) for key, choice in ATTRIBUTION_RULES.items()],
         initial="hq",
     )
     unit = forms.ChoiceField(
-        label=_("unit"), choices=[("units", _("component units")), ("parts", _("distinct part types"))], initial="units"
+        label=_("unit"), choices=[(key, choice.label) for key, choice in UNIT_RULES.items()], initial="units"
     )
     foreign_only = forms.BooleanField(label=_("foreign-made parts only"), required=False)
     period = forms.ChoiceField(
         label=_("year-over-year by"),
-        choices=[
-            ("recovered", _("year recovered")),
-            ("analysed", _("year analysed")),
-            ("produced", _("year produced")),
-        ],
+        choices=[(key, choice.label) for key, choice in PERIOD_RULES.items()],
         initial="recovered",
     )
     as_of = forms.DateField(label=_("ownership as of"), required=False, help_text=_("Default: today."))
@@ -158,7 +145,7 @@ class BriefingReportAdmin(admin.ModelAdmin):
     def tlp_badge(self, obj: BriefingReport) -> str:
         return format_html(
             '<span style="background:#000;color:{};padding:1px 6px;font-weight:bold;white-space:nowrap">TLP:{}</span>',
-            TLP_STYLE.get(obj.tlp, "#fff"),
+            TLP_COLOUR.get(obj.tlp, "#fff"),
             obj.tlp,
         )
 

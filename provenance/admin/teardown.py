@@ -1,7 +1,7 @@
 """Admin: the "Import teardown list" page (upload, preview, confirm) and the teardown export actions.
 
-The page lives at /admin/provenance/teardown-import/ (added by wrapping `admin.site.get_urls`, as the
-analytics page does) and is linked from the recovered-item list. Step one stores the upload in a private
+The page lives at /admin/provenance/teardown-import/ (a page of `config.admin.ProjectAdminSite`, as the
+analytics page is) and is linked from the recovered-item list. Step one stores the upload in a private
 temporary directory under a random token kept in the session and shows a dry run (what would be created
 and changed, or every error); step two re-validates the same file and imports it. Both steps call
 `provenance.services.teardown.teardown_import`; the admin holds no import logic of its own.
@@ -18,22 +18,18 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from config.common.exports import CONTENT_TYPES
 from provenance.services.teardown import teardown_export, teardown_import
 
 __all__ = ["TEARDOWN_EXPORT_ACTIONS", "teardown_import_view"]
 
 _SESSION_KEY = "teardown_uploads"
 _UPLOAD_EXTENSIONS = (".csv", ".xlsx")
-_CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "json": "application/json",
-}
 
 
 def _upload_dir() -> Path:
@@ -179,7 +175,7 @@ def _teardown_import_steps(request: HttpRequest) -> HttpResponse:
 
 
 def _export_response(queryset, format: str) -> HttpResponse:
-    response = HttpResponse(teardown_export(items=queryset, format=format), content_type=_CONTENT_TYPES[format])
+    response = HttpResponse(teardown_export(items=queryset, format=format), content_type=CONTENT_TYPES[format])
     response["Content-Disposition"] = f'attachment; filename="teardown.{format}"'
     return response
 
@@ -203,19 +199,3 @@ def export_teardown_json(modeladmin, request, queryset):
 
 
 TEARDOWN_EXPORT_ACTIONS = [export_teardown_csv, export_teardown_xlsx, export_teardown_json]
-
-_admin_urls = admin.site.get_urls
-
-
-def _get_urls():
-    return [
-        path(
-            "provenance/teardown-import/",
-            admin.site.admin_view(teardown_import_view),
-            name="provenance_teardown_import",
-        ),
-        *_admin_urls(),
-    ]
-
-
-admin.site.get_urls = _get_urls

@@ -17,13 +17,14 @@ from django.db.models import QuerySet
 from django.http import FileResponse, Http404
 from django.urls import path, reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.common.exports import CONTENT_TYPES
 from provenance.briefings.params import params_from_query
 from provenance.models import BriefingReport, OrganisationAPIKey
 from provenance.selectors.visibility import is_staff_user, items_visible_to
@@ -31,7 +32,6 @@ from provenance.services.briefings import FORMATS, briefing_request
 
 from .views import PartnerAPIMixin
 
-CONTENT_TYPES = {"html": "text/html; charset=utf-8", "pdf": "application/pdf", "csv": "text/csv; charset=utf-8"}
 PARAMETER_NAMES = (
     "weapon",
     "family",
@@ -163,7 +163,12 @@ class BriefingDetailView(BriefingAPIMixin, APIView):
 class BriefingFileView(BriefingAPIMixin, APIView):
     """A rendered file of one of the caller's reports."""
 
-    @extend_schema(operation_id="briefings_file_retrieve", responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    @extend_schema(
+        operation_id="briefings_file_retrieve",
+        parameters=[OpenApiParameter("fmt", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(FORMATS))],
+        # One 200 per format served, by its media type (without the charset parameter).
+        responses={(200, CONTENT_TYPES[fmt].split(";")[0]): OpenApiTypes.BINARY for fmt in FORMATS},
+    )
     def get(self, request, pk: int, fmt: str):
         report = self.scoped_reports().filter(pk=pk).first()
         if report is None or fmt not in FORMATS or not getattr(report, fmt):

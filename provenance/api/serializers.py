@@ -1,14 +1,13 @@
 """Partner serializers: every field listed explicitly; internal fields (analyst notes, custody, exact site,
 people, evidence file paths, who else an item is shared with) are never serialised."""
 
-from functools import lru_cache
-
 from django.db.models import QuerySet
 from django.db.models.manager import BaseManager
 from rest_framework import serializers
 
 from components.models import Part
 from manufacturers.models import Designation, Manufacturer
+from provenance import finding_columns
 from provenance.models import Finding, RecoveredItem, Source, Strike, WeaponModel
 
 __all__ = [
@@ -76,122 +75,33 @@ class ItemRefSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-@lru_cache(maxsize=1024)
-def _country_str(model: type, field: str, code: str | None) -> str:
-    """How `model.field` (a CountryField) renders the stored `code`: what `str(instance.field)` gives."""
-    return str(getattr(model(**{field: code}), field))
-
-
-# The values a teardown line needs, in the order `finding_lines` unpacks them.
-FINDING_LINE_COLUMNS = (
-    "id",
-    "line_no",
-    "part_id",
-    "part__part_number",
-    "manufacturer_id",
-    "manufacturer__name",
-    "manufacturer__country",
-    "country",
-    "category_id",
-    "category__name",
-    "quantity",
-    "marking",
-    "date_code",
-    "produced_year",
-    "produced_week",
-    "lot_code",
-    "origin_marking",
-    "origin_country",
-    "module",
-    "confidence",
-    "source_id",
-    "source__publisher",
-    "source__title",
-    "source__url",
-    "source__published_on",
-    "source__reliability",
-)
-
-
-def _line(
-    line_no,
-    part_id,
-    part_number,
-    maker_id,
-    maker_name,
-    maker_country,
-    country,
-    category_id,
-    category_name,
-    quantity,
-    marking,
-    date_code,
-    produced_year,
-    produced_week,
-    lot_code,
-    origin_marking,
-    origin_country,
-    module,
-    confidence,
-    source_id,
-    publisher,
-    title,
-    url,
-    published_on,
-    reliability,
-) -> dict:
-    """A teardown line's fields after its id, from the values of `FINDING_LINE_COLUMNS[1:]`."""
-    return {
-        "line_no": line_no,
-        "part": {"id": part_id, "part_number": part_number} if part_id is not None else None,
-        "manufacturer": {
-            "id": maker_id,
-            "name": maker_name,
-            "country": _country_str(Manufacturer, "country", maker_country),
-        }
-        if maker_id is not None
-        else None,
-        "country": _country_str(Finding, "country", country),
-        "category": category_name if category_id is not None else None,
-        "quantity": quantity,
-        "marking": marking,
-        "date_code": date_code,
-        "produced_year": produced_year,
-        "produced_week": produced_week,
-        "lot_code": lot_code,
-        "origin_marking": origin_marking,
-        "origin_country": _country_str(Finding, "origin_country", origin_country),
-        "module": module,
-        "confidence": confidence,
-        "source": {
-            "publisher": publisher,
-            "title": title,
-            "url": url or None,
-            "published_on": published_on.isoformat() if published_on else None,
-            "reliability": reliability,
-        }
-        if source_id is not None
-        else None,
-    }
+# The values a teardown line is built from (`finding_columns`), and the builder.
+FINDING_LINE_COLUMNS = finding_columns.api_lookups()
+_line = finding_columns.api_row_builder()
 
 
 def finding_lines(findings: QuerySet[Finding]) -> list[dict]:
     """`FindingInItemSerializer(findings, many=True).data`, built from plain rows (`values_list`) instead of
     model instances: a teardown list has hundreds of lines, and each would cost five instances (the finding,
     its part, manufacturer, category and source). `tests/provenance/test_api_serializers.py` checks both agree."""
-    return [{"id": id_, **_line(*rest)} for id_, *rest in findings.values_list(*FINDING_LINE_COLUMNS)]
+    return [_line(values) for values in findings.values_list(*FINDING_LINE_COLUMNS)]
 
 
 # The values of a finding with its item, in the order `finding_rows` unpacks them.
-FINDING_ROW_COLUMNS = ("id", "item_id", "item__reference", "item__weapon_model__designation", *FINDING_LINE_COLUMNS[1:])
+FINDING_ROW_COLUMNS = ("item_id", "item__reference", "item__weapon_model__designation", *FINDING_LINE_COLUMNS)
 
 
 def finding_rows(rows) -> list[dict]:
     """`FindingSerializer(findings, many=True).data` from the findings' `values_list(*FINDING_ROW_COLUMNS)`."""
     return [
-        {"id": id_, "item": {"id": item_id, "reference": reference}, "weapon_model": weapon_model, **_line(*rest)}
-        for id_, item_id, reference, weapon_model, *rest in rows
+        _with_item(_line(values), item_id=item_id, reference=reference, weapon_model=weapon_model)
+        for item_id, reference, weapon_model, *values in rows
     ]
+
+
+def _with_item(line: dict, *, item_id: int, reference: str, weapon_model: str) -> dict:
+    """A finding line with the item (and weapon model) it was found in, after its id."""
+    return {"id": line["id"], "item": {"id": item_id, "reference": reference}, "weapon_model": weapon_model, **line}
 
 
 class FindingRowsSerializer(serializers.ListSerializer):
@@ -228,59 +138,15 @@ class FindingInItemSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Finding
-        fields = [
-            "id",
-            "line_no",
-            "part",
-            "manufacturer",
-            "country",
-            "category",
-            "quantity",
-            "marking",
-            "date_code",
-            "produced_year",
-            "produced_week",
-            "lot_code",
-            "origin_marking",
-            "origin_country",
-            "module",
-            "confidence",
-            "source",
-        ]
+        fields = finding_columns.api_fields()
         read_only_fields = fields
         list_serializer_class = FindingLinesSerializer
 
     def to_representation(self, finding: Finding) -> dict:
-        """The declared fields, built directly: a teardown list has hundreds of lines, and DRF's generic
-        per-field path costs about 10x more. `tests/provenance/test_api_serializers.py` checks both agree."""
-        part, maker, category, source = finding.part, finding.manufacturer, finding.category, finding.source
-        return {
-            "id": finding.id,
-            "line_no": finding.line_no,
-            "part": {"id": part.id, "part_number": part.part_number} if part else None,
-            "manufacturer": {"id": maker.id, "name": maker.name, "country": str(maker.country)} if maker else None,
-            "country": str(finding.country),
-            "category": category.name if category else None,
-            "quantity": finding.quantity,
-            "marking": finding.marking,
-            "date_code": finding.date_code,
-            "produced_year": finding.produced_year,
-            "produced_week": finding.produced_week,
-            "lot_code": finding.lot_code,
-            "origin_marking": finding.origin_marking,
-            "origin_country": str(finding.origin_country),
-            "module": finding.module,
-            "confidence": finding.confidence,
-            "source": {
-                "publisher": source.publisher,
-                "title": source.title,
-                "url": source.url or None,
-                "published_on": source.published_on.isoformat() if source.published_on else None,
-                "reliability": source.reliability,
-            }
-            if source
-            else None,
-        }
+        """The declared fields, built directly by the columns' own builders (`finding_columns`): a teardown list
+        has hundreds of lines, and DRF's generic per-field path costs several times more.
+        `tests/provenance/test_api_serializers.py` checks both agree."""
+        return _line(finding_columns.values_of(finding))
 
 
 class FindingSerializer(FindingInItemSerializer):
@@ -297,12 +163,7 @@ class FindingSerializer(FindingInItemSerializer):
     def to_representation(self, finding: Finding) -> dict:
         item = finding.item
         line = super().to_representation(finding)
-        return {
-            "id": line.pop("id"),
-            "item": {"id": item.id, "reference": item.reference},
-            "weapon_model": item.weapon_model.designation,
-            **line,
-        }
+        return _with_item(line, item_id=item.id, reference=item.reference, weapon_model=item.weapon_model.designation)
 
 
 class RecoveredItemSerializer(serializers.ModelSerializer):

@@ -8,8 +8,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-RESTRICTIONS_DATE = dt.date(2022, 2, 24)
-"""Default cut-off for "produced after restrictions": the full-scale invasion and the first export bans."""
+from provenance.selectors.analytics import RUSSIAN_INVASION
+
+# Default cut-off for "produced after restrictions": the full-scale invasion and the first export bans.
+RESTRICTIONS_DATE = RUSSIAN_INVASION
 
 _DATE_FIELDS = ("date_from", "date_to", "as_of", "produced_after")
 _TEXT_LIMIT = 4000

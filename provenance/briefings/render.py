@@ -17,7 +17,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from config.common.countries import country_name
-from provenance.selectors.analytics import counting_rule
+from config.common.exports import escape_formula
+from provenance.models.items import TLP_COLOUR
+from provenance.selectors.analytics import ATTRIBUTION_RULES, UNIT_RULES, counting_rule
 
 from .data import BriefingData, annex_rows_iter, list_items
 from .photos import briefing_photos
@@ -36,19 +38,6 @@ TLP_MEANING = {
     "organisation and its clients.",
     "AMBER+STRICT": "Limited disclosure: recipients may share only on a need-to-know basis within their organisation.",
     "RED": "For the eyes and ears of individual recipients only; no further disclosure.",
-}
-
-TLP_COLOUR = {"CLEAR": "#ffffff", "GREEN": "#33ff00", "AMBER": "#ffc000", "AMBER+STRICT": "#ffc000", "RED": "#ff2b2b"}
-
-UNIT_TEXT = {
-    "units": ("component units", "the sum of the quantities recorded on each teardown line"),
-    "parts": ("distinct part types", "distinct part types per recovered item (a part found in two items counts twice)"),
-}
-
-ATTRIBUTION_TEXT = {
-    "hq": "the country of the maker's headquarters",
-    "parent": "the headquarters country of the maker's ultimate parent company on {as_of}",
-    "origin": "the country-of-origin marking printed on the package",
 }
 
 CHPL_NOTE = {
@@ -185,7 +174,8 @@ def briefing_context(
     """Everything the template shows, formatted for reading."""
     params = data.params
     tables = data.tables
-    unit_name, unit_rule = UNIT_TEXT[params.unit]
+    unit_name, unit_rule = UNIT_RULES[params.unit]
+    attribution_rule = ATTRIBUTION_RULES[params.attribution].rule
     as_of = tables["parent"].get("as_of") or dt.date.today().isoformat()
     country = tables["country"]
     total = country["total"]
@@ -226,7 +216,7 @@ def briefing_context(
     )
     rules = [
         ("Unit", f"{unit_name}: {unit_rule}."),
-        ("Attribution", f"A part counts for {ATTRIBUTION_TEXT[params.attribution].format(as_of=as_of)}."),
+        ("Attribution", f"A part counts for {attribution_rule.format(as_of=as_of)}."),
         ("Denominator", f"Shares are of {denominator}."),
         ("Unknown values", "Parts whose maker or country is not known are counted as “unknown”, never dropped."),
         (
@@ -302,7 +292,7 @@ def briefing_context(
         "scope": scope,
         "rules": rules,
         "unit_name": unit_name,
-        "attribution_text": ATTRIBUTION_TEXT[params.attribution].format(as_of=fmt_date(dt.date.fromisoformat(as_of))),
+        "attribution_text": attribution_rule.format(as_of=fmt_date(dt.date.fromisoformat(as_of))),
         "key_figures": key_figures,
         "headline": _headline(data, top_country, unit_name),
         "key_points": key_points(data, unit_name=unit_name),
@@ -466,9 +456,6 @@ def render_pdf(html: str) -> bytes:
     return HTML(string=html, url_fetcher=fetcher).write_pdf()
 
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
 def csv_safe(value: Any) -> Any:
     """A CSV cell a spreadsheet will not run: text starting with = + - @ tab or CR gets a leading apostrophe.
 
@@ -480,10 +467,7 @@ def csv_safe(value: Any) -> Any:
         return "yes" if value else "no"
     if isinstance(value, (int, float)):
         return value
-    text = value.isoformat() if isinstance(value, dt.date) else str(value)
-    if text.startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text
+    return escape_formula(value.isoformat() if isinstance(value, dt.date) else str(value))
 
 
 def csv_sections(data: BriefingData) -> Iterator[tuple[str, list[str], Iterable[list[Any]]]]:
@@ -592,10 +576,3 @@ def write_csv(data: BriefingData, binary_file) -> None:
         writer.writerow([])
     text.flush()
     text.detach()
-
-
-def render_csv(data: BriefingData) -> bytes:
-    """The CSV of `write_csv` as bytes."""
-    buffer = io.BytesIO()
-    write_csv(data, buffer)
-    return buffer.getvalue()

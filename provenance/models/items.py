@@ -11,6 +11,7 @@ from components.models import Category, Part
 from config.common.countries import country_code_q
 from config.common.models import TimeStampedModel
 from manufacturers.models import Manufacturer
+from provenance.finding_rules import NEEDS_MAKER_OR_COUNTRY, QUANTITY_POSITIVE
 from provenance.storage import public_media_storage
 
 from .reference import Source, Strike, WeaponModel
@@ -45,6 +46,10 @@ class TLP(models.TextChoices):
         """The most restrictive of `values` (CLEAR when there are none)."""
         present = [v for v in values if v]
         return cls(max(present, key=cls.rank)) if present else cls.CLEAR
+
+
+# The colour of each TLP label (FIRST's TLP 2.0 palette), for the admin's badges and the briefing's banner.
+TLP_COLOUR = {"CLEAR": "#ffffff", "GREEN": "#33ff00", "AMBER": "#ffc000", "AMBER+STRICT": "#ffc000", "RED": "#ff2b2b"}
 
 
 class RecoveredItem(TimeStampedModel):
@@ -181,12 +186,12 @@ class Finding(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(quantity__gt=0),
                 name="%(app_label)s_%(class)s_quantity_positive",
-                violation_error_message=_("Quantity must be a positive whole number."),
+                violation_error_message=QUANTITY_POSITIVE,
             ),
             models.CheckConstraint(
                 condition=~Q(country="") | Q(manufacturer__isnull=False),
                 name="%(app_label)s_%(class)s_country_or_manufacturer",
-                violation_error_message=_("A finding needs a manufacturer or a country."),
+                violation_error_message=NEEDS_MAKER_OR_COUNTRY,
             ),
             models.CheckConstraint(
                 condition=country_code_q("country", allow_blank=True),

@@ -30,11 +30,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import BigIntegerField, Case, Count, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from components.models import Category, ChplTier
 from config.common.countries import country_name
@@ -276,7 +277,7 @@ _SKIP = object()
 
 @lru_cache(maxsize=2048)
 def _country_label(code: str, language: str | None) -> str:
-    # country_name() rebuilds django-countries' table on each call (~0.5 ms); a breakdown labels ~40 rows.
+    # country_name() rebuilds django-countries' table on each call; a breakdown labels dozens of rows.
     return country_name(code)
 
 
@@ -337,9 +338,9 @@ def shift(
     *,
     filters: AnalyticsFilters,
     by: str = "country",
-    period: str = "recovered",
     attribution: str = "hq",
     unit: str = "units",
+    period: str = "recovered",
     foreign_only: bool = False,
     as_of: dt.date | None = None,
     items: QuerySet[RecoveredItem] | None = None,
@@ -407,10 +408,10 @@ def shift(
 def produced_after(
     *,
     filters: AnalyticsFilters,
-    after: dt.date = RUSSIAN_INVASION,
     by: str = "country",
     attribution: str = "hq",
     unit: str = "units",
+    after: dt.date = RUSSIAN_INVASION,
     foreign_only: bool = False,
     as_of: dt.date | None = None,
     items: QuerySet[RecoveredItem] | None = None,
@@ -477,28 +478,46 @@ def produced_after(
     }
 
 
-_UNIT_TEXT = {
-    "units": "component units (sum of quantity)",
-    "parts": "distinct part types per recovered item",
+class CountingChoice(NamedTuple):
+    """One choice of a counting rule, worded once: a short label (form choices, the one-line counting rule)
+    and the sentence a briefing prints."""
+
+    label: str
+    rule: str
+
+
+UNIT_RULES = {
+    "units": CountingChoice(_("component units"), _("the sum of the quantities recorded on each teardown line")),
+    "parts": CountingChoice(
+        _("distinct part types"),
+        _("distinct part types per recovered item (a part found in two items counts twice)"),
+    ),
 }
-_ATTRIBUTION_TEXT = {
-    "hq": "maker's HQ country",
-    "parent": "ultimate parent (its HQ country)",
-    "origin": "country-of-origin marking",
+ATTRIBUTION_RULES = {
+    "hq": CountingChoice(_("maker's HQ country"), _("the country of the maker's headquarters")),
+    "parent": CountingChoice(
+        _("ultimate parent's HQ country"),
+        _("the headquarters country of the maker's ultimate parent company on {as_of}"),
+    ),
+    "origin": CountingChoice(_("origin marking"), _("the country-of-origin marking printed on the package")),
 }
-_PERIOD_TEXT = {
-    "recovered": "year recovered",
-    "analysed": "year analysed",
-    "produced": "year produced (date codes)",
+PERIOD_RULES = {
+    "recovered": CountingChoice(_("year recovered"), _("the year the item was recovered")),
+    "analysed": CountingChoice(_("year analysed"), _("the year the item was analysed")),
+    "produced": CountingChoice(_("year produced (date codes)"), _("the production year read from the date code")),
 }
+
+
+def _label(rules: dict[str, CountingChoice], key: str) -> str:
+    return str(rules[key].label) if key in rules else key
 
 
 def counting_rule(result: dict) -> str:
     """The counting rule of a `breakdown`, `shift` or `produced_after` result, as one line of text."""
     parts = [
         f"by: {result['by']}",
-        f"unit: {_UNIT_TEXT.get(result['unit'], result['unit'])}",
-        f"attribution: {_ATTRIBUTION_TEXT.get(result['attribution'], result['attribution'])}",
+        f"unit: {_label(UNIT_RULES, result['unit'])}",
+        f"attribution: {_label(ATTRIBUTION_RULES, result['attribution'])}",
     ]
     if result.get("as_of"):
         parts[-1] += f" on {result['as_of']}"
@@ -510,7 +529,7 @@ def counting_rule(result: dict) -> str:
     else:
         parts.append(f"denominator: dated lines of {scope}; {result.get('undated', 0)} undated")
     if "period" in result:
-        parts.append(f"period: {_PERIOD_TEXT.get(result['period'], result['period'])}")
+        parts.append(f"period: {_label(PERIOD_RULES, result['period'])}")
     if "after" in result:
         parts.append(f"produced after: {result['after']} (whole production week after the date)")
     filters = result.get("filters") or {}

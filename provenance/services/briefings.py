@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.tasks import task
 from django.utils import timezone
 
 from provenance.briefings.data import briefing_data
@@ -25,7 +26,7 @@ from provenance.briefings.params import BriefingParams
 from provenance.briefings.render import default_title, render_html, render_pdf, write_csv
 from provenance.models import BriefingReport, Organisation
 
-__all__ = ["FORMATS", "briefing_render", "briefing_request"]
+__all__ = ["FORMATS", "briefing_issue", "briefing_render", "briefing_render_task", "briefing_request"]
 
 logger = logging.getLogger(__name__)
 
@@ -44,21 +45,38 @@ def briefing_request(
     `organisation` restricts the report to what that organisation may see (partner requests); None means
     an internal report over all data.
     """
-    formats = _check_formats(formats)
-    report = BriefingReport.objects.create(
-        title=params.title or "Briefing (being prepared)",
-        parameters={**params.to_json(), "formats": list(formats)},
-        requested_by=requested_by if getattr(requested_by, "is_authenticated", False) else None,
-        organisation=organisation,
-        state=BriefingReport.State.QUEUED,
-    )
-    from provenance.tasks import briefing_render_task
-
+    report = _briefing_record(params=params, requested_by=requested_by, organisation=organisation, formats=formats)
     # Enqueued directly, not on commit: the database backend writes its task row in the caller's
     # transaction (so the worker sees both together), and the immediate backend renders right here.
     result = briefing_render_task.enqueue(report_id=report.pk)
     BriefingReport.objects.filter(pk=report.pk).update(task_id=str(result.id)[:100])
     report.refresh_from_db()
+    return report
+
+
+def _briefing_record(
+    *, params: BriefingParams, requested_by, organisation: Organisation | None, formats
+) -> BriefingReport:
+    """The queued report of a briefing request (nothing rendered yet)."""
+    return BriefingReport.objects.create(
+        title=params.title or "Briefing (being prepared)",
+        parameters={**params.to_json(), "formats": list(_check_formats(formats))},
+        requested_by=requested_by if getattr(requested_by, "is_authenticated", False) else None,
+        organisation=organisation,
+        state=BriefingReport.State.QUEUED,
+    )
+
+
+def briefing_issue(
+    *, params: BriefingParams, formats: Iterable[str] = FORMATS, requested_by=None, organisation=None
+) -> BriefingReport:
+    """Record a briefing and render it in this process, whatever the task backend (the caller waits for it).
+
+    A failed rendering is returned as the report in state `failed`, with its error (and logged).
+    """
+    report = _briefing_record(params=params, requested_by=requested_by, organisation=organisation, formats=formats)
+    with contextlib.suppress(Exception):
+        briefing_render(report=report)
     return report
 
 
@@ -145,3 +163,14 @@ def _check_formats(formats: Iterable[str]) -> tuple[str, ...]:
     if not chosen:
         raise ValueError(f"formats must name at least one of {', '.join(FORMATS)}")
     return chosen
+
+
+@task()
+def briefing_render_task(report_id: int) -> str:
+    """Render a queued briefing report; returns its final state (a failure is recorded and re-raised).
+
+    Defined beside the service it runs, so the service can enqueue it without importing back from
+    `provenance.tasks` (which re-exports it under the path that tasks queued before this move carry).
+    """
+    report = BriefingReport.objects.select_related("organisation", "requested_by").get(pk=report_id)
+    return briefing_render(report=report).state

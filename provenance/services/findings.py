@@ -1,10 +1,11 @@
 """Writes for recovered items, their findings and evidence files (used by the admin and the importers).
 
-The rules live here, not in forms: a finding's country is the maker's HQ country (filled from the
-manufacturer when only the maker is known, and a contradicting country is refused); the category comes
-from the part when none is given; the production year and week are parsed from the date code; an
-evidence file is hashed while it streams to storage and is never overwritten. Each line also stores its
-item's year recovered and year analysed (for the shifts); every write of an item or a line keeps them equal.
+The rules of a line live in `provenance.finding_rules` (shared with the import); these services apply them to
+model instances: a finding's country is the maker's HQ country; a part of another maker becomes the line's
+maker's part of that number; the category comes from the part when none is given; the production year and
+week are parsed from the date code. An evidence file is hashed while it streams to storage and is never
+overwritten. Each line also stores its item's year recovered and year analysed (for the shifts); every write
+of an item or a line keeps them equal.
 """
 
 import hashlib
@@ -17,10 +18,11 @@ from django.core.files import File
 from django.db import transaction
 from django.db.models import Max, Q
 
-from components.models import Part
-from config.common.countries import country_code
+from components.models import Category, Part
+from components.partnumbers import part_number_key
 from manufacturers.models import Manufacturer
-from provenance.datecodes import parse_date_code
+from provenance import finding_rules as rules
+from provenance.finding_rules import Maker
 from provenance.models import EvidenceFile, Finding, RecoveredItem
 from provenance.services.organisations import organisation_internal
 
@@ -30,9 +32,12 @@ __all__ = [
     "evidence_file_store",
     "finding_attribution",
     "finding_complete",
+    "finding_part_for_maker",
     "finding_years_sync",
+    "findings_delete",
     "findings_save",
     "item_years",
+    "part_for_maker",
     "recovered_item_save",
 ]
 
@@ -47,54 +52,61 @@ def finding_attribution(
 ) -> tuple[Manufacturer | None, str]:
     """Return the (manufacturer, country) a finding line is attributed to, or raise a ValidationError.
 
-    The manufacturer defaults to the part's maker; the country defaults to the manufacturer's HQ
-    country; a country that contradicts the manufacturer's HQ country is an error (the package's
-    country-of-origin marking belongs in `origin_marking`, not here).
+    The manufacturer defaults to the part's maker; the country follows `finding_rules.attribution`. A part
+    of another maker is not an error: the line names the given maker's part of that number (second source,
+    see `finding_part_for_maker`).
     """
-    errors: dict[str, list[str]] = {}
-    if part is not None:
-        if manufacturer is None:
-            manufacturer = part.manufacturer
-        elif part.manufacturer_id != manufacturer.pk:
-            errors.setdefault("manufacturer", []).append(
-                f"Part {part.part_number} is made by {part.manufacturer}, not {manufacturer}."
-            )
-    code = ""
-    if country:
-        code = country_code(country) or ""
-        if not code:
-            errors.setdefault("country", []).append(
-                f"Unknown country {country!r}: use an ISO code such as US or a name such as United States."
-            )
-    if manufacturer is not None and not errors.get("manufacturer"):
-        hq = str(manufacturer.country)
-        if not code and not errors.get("country"):
-            code = hq
-        elif code and code != hq:
-            errors.setdefault("country", []).append(
-                f"{manufacturer} is a {hq} manufacturer; the row says {code}. "
-                "The maker's country is its HQ country; put a country-of-origin marking in 'origin marking'."
-            )
-    if manufacturer is None and not code and not errors:
-        errors["__all__"] = ["A finding needs a manufacturer or a country."]
-    if errors:
-        raise ValidationError(errors)
+    if part is not None and manufacturer is None:
+        manufacturer = part.manufacturer
+    maker = None if manufacturer is None else Maker(str(manufacturer), str(manufacturer.country))
+    code, problems = rules.attribution(maker=maker, country_text=country or "")
+    if problems:
+        raise rules.problems_error(problems)
     return manufacturer, code
 
 
-def finding_complete(*, finding: Finding) -> Finding:
-    """Fill what a finding line implies (maker, country, category, production date, origin) without saving.
+def finding_part_for_maker(*, part: Part, manufacturer: Manufacturer) -> Part:
+    """The part of `manufacturer` with `part`'s number: `part` itself, the maker's own, or a new unsaved one.
 
-    Raises ValidationError when the line's maker and country contradict each other.
+    The one part/maker rule (second sources, see `provenance.finding_rules`): a new one takes no category
+    here; `findings_save` gives it the line's and saves it. Reads only.
+    """
+    if part.manufacturer_id == manufacturer.pk:
+        return part
+    key = part_number_key(part.part_number)
+    own = Part.objects.filter(manufacturer=manufacturer, part_number_key=key).first()
+    return own or Part(manufacturer=manufacturer, part_number=part.part_number, part_number_key=key)
+
+
+def part_for_maker(*, manufacturer: Manufacturer, part_number: str, category: Category | None = None) -> Part:
+    """The Part `manufacturer` holds under `part_number`, created (with `category`) when it has none.
+
+    The writer's side of the part/maker rule for a typed part number (quick entry, any future writer).
+    """
+    part = Part.objects.filter(manufacturer=manufacturer, part_number_key=part_number_key(part_number)).first()
+    if part is None:
+        part = Part(manufacturer=manufacturer, part_number=part_number, category=category)
+        part.full_clean()
+        part.save()
+    return part
+
+
+def finding_complete(*, finding: Finding) -> Finding:
+    """Fill what a finding line implies (maker, country, part, category, production date, origin) without saving.
+
+    Raises ValidationError when the line's maker and country contradict each other. A part of another maker
+    is replaced by the line's maker's part of that number (unsaved when new: `findings_save` saves it).
     """
     finding.manufacturer, finding.country = finding_attribution(
         part=finding.part, manufacturer=finding.manufacturer, country=str(finding.country or "")
     )
+    if finding.part is not None and finding.manufacturer is not None:
+        finding.part = finding_part_for_maker(part=finding.part, manufacturer=finding.manufacturer)
     if finding.category_id is None and finding.part is not None and finding.part.category_id is not None:
         finding.category_id = finding.part.category_id
-    finding.produced_year, finding.produced_week = parse_date_code(finding.date_code)
-    if finding.origin_marking and not finding.origin_country:
-        finding.origin_country = country_code(finding.origin_marking) or ""
+    finding.produced_year, finding.produced_week = rules.production_date(finding.date_code)
+    if finding.origin_marking:
+        finding.origin_country = rules.origin_country(finding.origin_marking)
     return finding
 
 
@@ -127,6 +139,10 @@ def findings_save(*, item: RecoveredItem, findings: Iterable[Finding]) -> list[F
     for finding in findings:
         finding.item = item
         finding_complete(finding=finding)
+        if finding.part is not None and finding.part.pk is None:
+            finding.part = part_for_maker(
+                manufacturer=finding.manufacturer, part_number=finding.part.part_number, category=finding.category
+            )
         finding.recovered_year, finding.analysed_year = years
         if not finding.line_no:
             finding.line_no = next_line
@@ -135,6 +151,16 @@ def findings_save(*, item: RecoveredItem, findings: Iterable[Finding]) -> list[F
         finding.save()
         saved.append(finding)
     return saved
+
+
+@transaction.atomic
+def findings_delete(*, findings: Iterable[Finding]) -> int:
+    """Delete finding lines one by one (each deletion kept in the history); returns how many."""
+    deleted = 0
+    for finding in findings:
+        finding.delete()
+        deleted += 1
+    return deleted
 
 
 @transaction.atomic

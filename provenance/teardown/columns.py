@@ -1,6 +1,7 @@
-"""The columns of a teardown list and the formula escape shared by the reader and the exporters."""
+"""The columns of a teardown list (the formula escape of its cells is `config.common.exports`)."""
 
-import re
+from config.common.exports import escape_formula, unescape_formula
+from provenance.finding_columns import teardown_columns
 
 __all__ = [
     "COLUMNS",
@@ -10,45 +11,8 @@ __all__ = [
     "unescape_formula",
 ]
 
-# The order of the spec; exports write the columns in this order.
-COLUMNS = (
-    "item_ref",
-    "weapon",
-    "recovered_on",
-    "analysed_on",
-    "place",
-    "strike_date",
-    "serial",
-    "part_number",
-    "manufacturer",
-    "manufacturer_country",
-    "category",
-    "quantity",
-    "marking",
-    "date_code",
-    "lot_code",
-    "origin_marking",
-    "module",
-    "confidence",
-    "source_url",
-    "notes",
-)
-REQUIRED_COLUMNS = ("item_ref", "weapon")
 # Columns that describe the recovered item, not the line: they must agree on every row of one item_ref.
 ITEM_COLUMNS = ("weapon", "recovered_on", "analysed_on", "place", "strike_date", "serial")
-
-# A spreadsheet evaluates a cell starting with one of these. An exported cell that would start with one
-# (possibly after apostrophes we added earlier) gets one more leading apostrophe; the reader removes
-# exactly one, so `=A1`, `'=A1` and `''=A1` all survive a round trip unchanged.
-_FORMULA = re.compile(r"^'*[=+\-@\t\r]")
-_ESCAPED = re.compile(r"^'+[=+\-@\t\r]")
-
-
-def escape_formula(value: str) -> str:
-    """Prefix `value` with an apostrophe when a spreadsheet would read it as a formula."""
-    return "'" + value if _FORMULA.match(value) else value
-
-
-def unescape_formula(value: str) -> str:
-    """Undo `escape_formula`: drop the one apostrophe it added, leave every other text alone."""
-    return value[1:] if _ESCAPED.match(value) else value
+# The order of the spec (the line columns come from `provenance.finding_columns`); exports write this order.
+COLUMNS = ("item_ref", *ITEM_COLUMNS, *teardown_columns())
+REQUIRED_COLUMNS = ("item_ref", "weapon")

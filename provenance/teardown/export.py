@@ -14,10 +14,11 @@ from typing import IO
 
 from django.db.models import QuerySet
 
+from config.common.exports import safe_cell
 from provenance.models import Finding, RecoveredItem
 from provenance.models.items import DatePrecision
 
-from .columns import COLUMNS, escape_formula
+from .columns import COLUMNS
 
 __all__ = ["FORMATS", "teardown_rows", "write_csv", "write_json", "write_xlsx"]
 
@@ -77,17 +78,13 @@ def teardown_rows(items: QuerySet[RecoveredItem]) -> Iterator[dict]:
         }
 
 
-def _safe(value):
-    return escape_formula(value) if isinstance(value, str) else value
-
-
 def write_csv(rows: Iterator[dict], stream: IO[bytes]) -> None:
     """RFC 4180 CSV, UTF-8 without BOM, formula-safe."""
     text = io.TextIOWrapper(stream, encoding="utf-8", newline="", write_through=True)
     writer = csv.writer(text, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for row in rows:
-        writer.writerow([_safe(row[column]) for column in COLUMNS])
+        writer.writerow([safe_cell(row[column]) for column in COLUMNS])
     text.flush()
     text.detach()
 
@@ -100,7 +97,7 @@ def write_xlsx(rows: Iterator[dict], stream: IO[bytes]) -> None:
     sheet = workbook.create_sheet("teardown")
     sheet.append(list(COLUMNS))
     for row in rows:
-        sheet.append([_safe(row[column]) for column in COLUMNS])
+        sheet.append([safe_cell(row[column]) for column in COLUMNS])
     workbook.save(stream)
 
 

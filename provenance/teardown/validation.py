@@ -17,13 +17,14 @@ from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils.translation import gettext
 
 from components.models import Category, Part
 from components.partnumbers import part_number_key
-from config.common.countries import country_code
 from config.common.text import name_key
 from manufacturers.models import Manufacturer, ManufacturerAlias
-from provenance.datecodes import parse_date_code
+from provenance import finding_rules as rules
+from provenance.finding_rules import Maker
 from provenance.models import Finding, WeaponAlias, WeaponModel
 from provenance.models.items import DatePrecision
 
@@ -49,32 +50,12 @@ _MAX_LENGTH = {
     "source_url": 500,
 }
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-_MADE_IN = re.compile(r"^\s*(?:MADE|ASSEMBLED|PRODUCED)\s+IN\s+", re.IGNORECASE)
-_QUANTITY_MAX = 2_147_483_647
+# The column of the import that holds a Finding field, where the names differ ('' is the line as a whole).
+_COLUMN_OF = {"": "manufacturer", "country": "manufacturer_country", "part": "part_number", "quantity": "quantity"}
 
-# A spooled line: (item_ref, manufacturer, part_number_key, part_number, category, country, quantity,
-# marking, date_code, produced_year, produced_week, lot_code, origin_marking, origin_country, module,
-# confidence, source_url, notes). `manufacturer` and `category` are ids, or keys of ones to be created.
-LINE_FIELDS = (
-    "item_ref",
-    "manufacturer",
-    "part_key",
-    "part_number",
-    "category",
-    "country",
-    "quantity",
-    "marking",
-    "date_code",
-    "produced_year",
-    "produced_week",
-    "lot_code",
-    "origin_marking",
-    "origin_country",
-    "module",
-    "confidence",
-    "source_url",
-    "notes",
-)
+# A spooled line is a tuple of: item_ref, manufacturer, part_number_key, part_number, category, country,
+# quantity, marking, date_code, produced_year, produced_week, lot_code, origin_marking, origin_country, module,
+# confidence, source_url, notes (`manufacturer` and `category` are ids, or keys of ones to be created).
 
 
 @dataclass
@@ -155,13 +136,6 @@ def parse_partial_date(text: str) -> tuple[dt.date, str] | None:
         return None
 
 
-def origin_country(marking: str) -> str:
-    """The alpha-2 code an origin marking (`MALAYSIA`, `Made in Japan`) names, or ''."""
-    if not marking:
-        return ""
-    return country_code(marking) or country_code(_MADE_IN.sub("", marking)) or ""
-
-
 class _Resolver:
     """Lookups against the database, loaded once per import, with per-value caches."""
 
@@ -171,6 +145,7 @@ class _Resolver:
         for pk, key, country, name in Manufacturer.objects.values_list("pk", "name_key", "country", "name"):
             self.manufacturers[key] = (pk, str(country), name)
         by_id = {value[0]: value for value in self.manufacturers.values()}
+        self.makers = {pk: Maker(name, country) for pk, country, name in by_id.values()}
         for pk, key in ManufacturerAlias.objects.values_list("manufacturer_id", "alias_key"):
             self.manufacturers.setdefault(key, by_id[pk])
         self.categories = {name_key(name): pk for pk, name in Category.objects.values_list("pk", "name")}
@@ -180,12 +155,16 @@ class _Resolver:
                 "pk", "manufacturer_id", "part_number_key", "category_id"
             ).iterator(chunk_size=5000)
         }
+        # The maker of each catalogued part number, 0 when several makers hold it (second sources).
+        self.part_makers: dict[str, int] = {}
+        for manufacturer, key in self.parts:
+            self.part_makers[key] = manufacturer if self.part_makers.get(key, manufacturer) == manufacturer else 0
         # Per-import caches of the pure per-cell parsers: a long list repeats the same few values.
         self.key = cache(name_key)
         self.part_key = cache(part_number_key)
-        self.country = cache(country_code)
-        self.date_code = cache(lambda text: tuple(parse_date_code(text)))
-        self.origin = cache(origin_country)
+        self.country = cache(rules.maker_country)
+        self.production_date = cache(lambda text: tuple(rules.production_date(text)))
+        self.origin = cache(rules.origin_country)
         self.date = cache(parse_partial_date)
         self.url_ok = cache(_url_valid)
 
@@ -358,49 +337,33 @@ def _validate_row(number: int, row: dict[str, str], plan: Plan, resolver: _Resol
         elif known[0] != value:
             problems.append((column, raw, f"conflicts with {known[1]!r} on row {known[2]} for item {reference}"))
 
-    # The maker: a known manufacturer (name or alias), a new one with a country, or a country alone.
+    # The maker: a known manufacturer (name or alias), a new one with a country, the one maker of a catalogued
+    # part number, or a country alone; then the line's rules (provenance.finding_rules), shared with the admin.
     maker_text = get("manufacturer", "")
     country_text = get("manufacturer_country", "")
-    country = ""
-    manufacturer = None
-    if country_text:
-        country = resolver.country(country_text)
-        if country is None:
-            problems.append(("manufacturer_country", country_text, "unknown country (use ISO alpha-2, e.g. US)"))
-            country = ""
+    manufacturer = maker = None
     if maker_text:
         key = resolver.key(maker_text)
         known_maker = resolver.manufacturers.get(key)
         if known_maker is not None:
-            manufacturer = known_maker[0]
-            if country and country != known_maker[1]:
-                problems.append(
-                    (
-                        "manufacturer_country",
-                        country_text,
-                        f"{known_maker[2]} is headquartered in {known_maker[1]}, not {country}",
-                    )
-                )
-            country = known_maker[1]
+            manufacturer, maker = known_maker[0], Maker(known_maker[2], known_maker[1])
         elif key in plan.new_manufacturers:
-            manufacturer = key
-            planned_country = plan.new_manufacturers[key][1]
-            if country and country != planned_country:
-                problems.append(
-                    ("manufacturer_country", country_text, f"{maker_text} was given as {planned_country} before")
-                )
-            country = planned_country
-        elif country:
-            manufacturer = key
-            plan.new_manufacturers[key] = (" ".join(maker_text.split()), country)
+            manufacturer, maker = key, Maker(*plan.new_manufacturers[key])
+        elif country_text and (new_country := resolver.country(country_text)):
+            manufacturer, maker = key, Maker(" ".join(maker_text.split()), new_country)
+            plan.new_manufacturers[key] = maker
         elif not country_text:
-            problems.append(
-                ("manufacturer", maker_text, "unknown manufacturer: give its manufacturer_country to create it")
-            )
-    elif not country_text:
-        problems.append(("manufacturer", "", "each row needs a manufacturer or a manufacturer_country"))
+            message = gettext("unknown manufacturer: give its manufacturer_country to create it")
+            problems.append(("manufacturer", maker_text, message))
+    elif part_number := get("part_number", ""):
+        manufacturer = resolver.part_makers.get(resolver.part_key(part_number)) or None
+        maker = resolver.makers.get(manufacturer)
+    country = ""
+    if not maker_text or maker is not None or country_text:
+        country, found = rules.attribution(maker=maker, country_text=country_text, parse=resolver.country)
+        problems.extend((_COLUMN_OF[field], value, message) for field, value, message in found)
 
-    # Category (created when unknown) and part (created per manufacturer when unknown).
+    # Category (created when unknown) and part (the maker's part of that number; created when unknown).
     category = None
     category_text = get("category", "")
     if category_text:
@@ -410,11 +373,10 @@ def _validate_row(number: int, row: dict[str, str], plan: Plan, resolver: _Resol
             category = key
             plan.new_categories.setdefault(key, " ".join(category_text.split()))
     part_number = get("part_number", "")
-    part_key = resolver.part_key(part_number) if part_number else ""
-    if part_number and not part_key:
-        problems.append(("part_number", part_number, "a part number needs letters or digits"))
+    part_key, found = rules.part_key(part_number=part_number, has_maker=manufacturer is not None, key=resolver.part_key)
+    problems.extend((_COLUMN_OF[field], value, message) for field, value, message in found)
     effective_category = category
-    if part_key and manufacturer is not None:
+    if part_key:
         part = plan.parts.get((manufacturer, part_key))
         if part is None:
             existing = resolver.parts.get((manufacturer, part_key)) if isinstance(manufacturer, int) else None
@@ -427,17 +389,9 @@ def _validate_row(number: int, row: dict[str, str], plan: Plan, resolver: _Resol
             part[1] = category  # a new part takes the first category given for it
         if category is None:
             effective_category = part[1] if part[2] is not None else None
-    elif part_key and manufacturer is None:
-        part_key = ""  # a part number without a maker cannot name a Part; it stays in the marking only
-        problems.append(("part_number", part_number, "a part number needs a manufacturer"))
 
-    quantity_text = get("quantity", "")
-    quantity = 1
-    if quantity_text:
-        if quantity_text.isascii() and quantity_text.isdigit() and 0 < int(quantity_text) <= _QUANTITY_MAX:
-            quantity = int(quantity_text)
-        else:
-            problems.append(("quantity", quantity_text, "not a positive whole number"))
+    quantity, found = rules.quantity(get("quantity", ""))
+    problems.extend(found)
 
     confidence = get("confidence", "").lower() or "confirmed"
     if confidence not in CONFIDENCES:
@@ -451,7 +405,7 @@ def _validate_row(number: int, row: dict[str, str], plan: Plan, resolver: _Resol
             problems.append(("source_url", source_url, "not a valid http(s) URL"))
 
     date_code = get("date_code", "")
-    produced_year, produced_week = resolver.date_code(date_code) if date_code else (None, None)
+    produced_year, produced_week = resolver.production_date(date_code) if date_code else (None, None)
     origin_marking = get("origin_marking", "")
     origin = resolver.origin(origin_marking) if origin_marking else ""
 
@@ -465,47 +419,14 @@ def _validate_row(number: int, row: dict[str, str], plan: Plan, resolver: _Resol
     lot_code = get("lot_code", "")
     module = get("module", "")
     notes = get("notes", "")
+    line = (reference, manufacturer, part_key, part_number, category, country, quantity, marking, date_code)
+    line += (produced_year, produced_week, lot_code, origin_marking, origin, module, confidence, source_url, notes)
+    # What the diff compares (writer.diff_plan hashes the stored line alike): the line's position, then its values
+    # with the category it ends up with, without the part number as printed and the derived production date.
     position = len(item.line_hashes) + 1
     item.line_hashes.append(
-        hash(
-            (
-                position,
-                manufacturer,
-                part_key,
-                effective_category,
-                country,
-                quantity,
-                marking,
-                date_code,
-                lot_code,
-                origin_marking,
-                origin,
-                module,
-                confidence,
-                source_url,
-                notes,
-            )
-        )
+        hash((position, manufacturer, part_key, effective_category, country, quantity, *line[7:9], *line[11:]))
     )
     if source_url:
         item.sources.add(source_url)
-    return (
-        reference,
-        manufacturer,
-        part_key,
-        part_number,
-        category,
-        country,
-        quantity,
-        marking,
-        date_code,
-        produced_year,
-        produced_week,
-        lot_code,
-        origin_marking,
-        origin,
-        module,
-        confidence,
-        source_url,
-        notes,
-    )
+    return line

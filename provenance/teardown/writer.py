@@ -65,6 +65,9 @@ _ITEM_FIELDS = {
     "serial": ("serial_number",),
 }
 
+# The item attributes read for the comparison (the strike date is read through the strike).
+_ITEM_ATTRIBUTES = [name for names in _ITEM_FIELDS.values() for name in names if name != "strike_date"]
+
 
 @dataclass
 class Diff:
@@ -107,16 +110,7 @@ def diff_plan(plan: Plan) -> Diff:
     references = list(plan.items)
     for chunk in _chunks(references):
         for row in RecoveredItem.objects.filter(reference__in=chunk).values(
-            "id",
-            "reference",
-            "weapon_model_id",
-            "recovered_on",
-            "recovered_on_precision",
-            "analysed_on",
-            "analysed_on_precision",
-            "place",
-            "serial_number",
-            strike_date=_strike_date(),
+            "id", "reference", *_ITEM_ATTRIBUTES, strike_date=_strike_date()
         ):
             row["sources"] = set()
             diff.existing[row["reference"]] = row

@@ -7,8 +7,8 @@ import re
 import pytest
 from django.core.cache import cache
 
-from provenance.services.photos import evidence_public_set
 from provenance.services.findings import evidence_file_store
+from provenance.services.photos import evidence_public_set
 from tests import factories
 from tests.catalogue.world import HIDDEN, build_world, hidden_texts, upload
 

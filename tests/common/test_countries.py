@@ -53,8 +53,18 @@ def test_every_iso_country_resolves_by_each_form(country):
 
 @given(st.text(max_size=12))
 def test_result_is_always_a_valid_code_or_none(text):
-    code = country_code(text)
-    assert code is None or code in valid_country_codes()
+    assert country_code(text) in {*valid_country_codes(), None}
+
+
+@given(
+    st.sampled_from(list(pycountry.countries)),
+    st.sampled_from([str.upper, str.lower, str.title]),
+    st.sampled_from(["", " ", "  \t"]),
+)
+def test_a_typed_country_reads_whatever_its_case_and_padding(country, case, padding):
+    """Every generated input is a real country as an analyst might type it, so the assertion always runs."""
+    assert country_code(padding + case(country.alpha_2) + padding) == country.alpha_2
+    assert country_code(padding + case(country.alpha_3) + padding) == country.alpha_2
 
 
 def test_names_for_display():

@@ -17,13 +17,14 @@ from provenance.services.findings import evidence_file_store
 from provenance.services.photos import evidence_public_set
 from tests import factories
 from tests.catalogue.world import build_world, upload
-from tests.e2e.test_admin_e2e import browser_page  # noqa: F401 - the Chromium page fixture
+from tests.e2e import test_admin_e2e
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE_JS = Path(os.environ.get("AXE_JS", ROOT / ".cache/axe/node_modules/axe-core/axe.min.js"))
 SHOTS = Path(os.environ.get("E2E_SCREENSHOT_DIR", "/tmp/catalogue-e2e"))
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+browser_page = test_admin_e2e.browser_page  # the Chromium page fixture, as the admin's walk uses it
 
 
 @pytest.fixture
@@ -44,7 +45,8 @@ def assert_accessible(page, axe_source: str) -> None:
         " 'best-practice']}})"
     )
     violations = [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}" for v in result["violations"]
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
     ]
     assert violations == [], page.url
     assert len(result["passes"]) > 10  # axe really ran its rules

@@ -78,7 +78,7 @@ def test_duplicate_aliases_in_one_submission_are_refused_with_a_message(admin_cl
     )
     assert response.status_code == 200
     text = html.unescape(response.content.decode())
-    assert "The alias ' ti ' is entered twice" in text or "The alias 'ti' is entered twice" in text
+    assert "The alias 'ti' is entered twice (ignoring case and spaces: 'TI')." in text
     assert not Manufacturer.objects.filter(name="Texas Instruments").exists()
 
 

@@ -159,15 +159,16 @@ def test_finding_with_neither_manufacturer_nor_country_is_refused_with_a_message
     assert not Finding.objects.exists()
 
 
-def test_part_of_another_manufacturer_is_refused_with_a_message(admin_client, weapon, texas):
-    part = factories.PartFactory(
-        manufacturer=factories.ManufacturerFactory(name="Analog Devices"), part_number="AD9361"
-    )
+def test_part_of_another_manufacturer_becomes_that_makers_part(admin_client, weapon, texas):
+    analog = factories.ManufacturerFactory(name="Analog Devices")
+    part = factories.PartFactory(manufacturer=analog, part_number="AD9361")
     response = admin_client.post(
         reverse(ADD_URL), item_post(weapon, {"part": part, "manufacturer": texas, "quantity": 1})
     )
-    assert response.status_code == 200
-    assert "Part AD9361 is made by Analog Devices, not Texas Instruments." in page_text(response)
+    assert response.status_code == 302
+    finding = Finding.objects.get()
+    assert (finding.part.part_number, finding.part.manufacturer, finding.manufacturer) == ("AD9361", texas, texas)
+    assert part.manufacturer == analog
 
 
 def test_editing_an_item_updates_lines_and_appends_new_ones(admin_client, weapon, texas):

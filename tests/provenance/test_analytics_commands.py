@@ -76,7 +76,7 @@ def test_table_output_states_the_counting_rule_and_the_total():
     text = run("breakdown", "--item", "T-1")
 
     first = text.splitlines()[0]
-    assert "unit: component units (sum of quantity)" in first
+    assert "unit: component units" in first
     assert "attribution: maker's HQ country" in first
     assert "denominator: all findings, total 4" in first
     assert "filters: item=T-1" in first

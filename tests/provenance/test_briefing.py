@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from provenance.briefings.data import briefing_data
 from provenance.briefings.params import BriefingParams
-from provenance.briefings.render import briefing_context, render_csv, render_html, render_pdf
+from provenance.briefings.render import briefing_context, render_html, render_pdf, write_csv
 from provenance.models import BriefingReport
 from provenance.services.briefings import briefing_request
 from tests import factories as f
@@ -17,6 +17,13 @@ from tests import factories as f
 pytestmark = pytest.mark.django_db
 
 SCRIPT = "<script>alert('x')</script>"
+
+
+def csv_text(data) -> str:
+    """The briefing's CSV as the partner's spreadsheet reads it."""
+    buffer = io.BytesIO()
+    write_csv(data, buffer)
+    return buffer.getvalue().decode("utf-8-sig")
 
 
 @pytest.fixture(autouse=True)
@@ -139,7 +146,7 @@ def test_html_escapes_analyst_text(world):
 
 def test_csv_is_formula_safe_and_complete(world):
     data = briefing_data(params=BriefingParams(weapon="9M727"))
-    rows = list(csv.reader(io.StringIO(render_csv(data).decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(csv_text(data))))
     cells = [cell for row in rows for cell in row]
     dangerous = [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r") and not _is_number(c)]
     assert dangerous == []
@@ -166,7 +173,7 @@ def test_annex_is_capped_in_html_but_complete_in_csv(world, settings):
     assert len(data.annex) == 2
     html = render_html(data)
     assert "The first 2 of 5 teardown lines" in html
-    annex_csv = render_csv(data).decode("utf-8-sig").split("Annex: every finding")[1]
+    annex_csv = csv_text(data).split("Annex: every finding")[1]
     assert len([line for line in annex_csv.strip().splitlines()[1:] if line.strip()]) == 5
 
 

@@ -94,3 +94,11 @@ def test_list_query_count_does_not_grow(world):
         assert len(client.get(URL).json()) == 4
     # key lookup, key touch, the reports page, the access log: the same for one report or four
     assert len(four.captured_queries) == len(one.captured_queries) <= 6
+
+
+def test_the_schema_declares_every_file_format_a_client_can_download(client):
+    schema = client.get("/api/schema/?format=json").json()
+    operation = schema["paths"]["/api/v1/briefings/{id}/{fmt}/"]["get"]
+    fmt = next(parameter for parameter in operation["parameters"] if parameter["name"] == "fmt")
+    assert sorted(fmt["schema"]["enum"]) == ["csv", "html", "pdf"]
+    assert sorted(operation["responses"]["200"]["content"]) == ["application/pdf", "text/csv", "text/html"]

@@ -57,7 +57,7 @@ def test_invalid_input_exits_1_with_every_error_and_writes_nothing(world, tmp_pa
     assert err.splitlines() == [
         "list.csv: the file was not imported because of these errors:",
         "  row 4, column manufacturer: 'Nobody' unknown manufacturer: give its manufacturer_country to create it",
-        "  row 4, column quantity: '0' not a positive whole number",
+        "  row 4, column quantity: '0' Quantity must be a positive whole number.",
     ]
     assert out == "invalid: 2 errors in 1 row; nothing imported\n"
     assert RecoveredItem.objects.count() == 0

@@ -177,7 +177,8 @@ def test_known_manufacturer_in_another_country_is_an_error(world):
     result = run("item_ref,weapon,manufacturer,manufacturer_country\nA,9M727,Texas Instruments,DE\n")
 
     assert [str(e) for e in result.errors] == [
-        "row 2, column manufacturer_country: 'DE' Texas Instruments is headquartered in US, not DE"
+        "row 2, column manufacturer_country: 'DE' Texas Instruments is a US manufacturer; the row says DE. "
+        "The maker's country is its HQ country; a country-of-origin marking goes in the origin marking."
     ]
 
 

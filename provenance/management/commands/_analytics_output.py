@@ -12,11 +12,11 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 
+from config.common.exports import safe_cell
 from provenance.filters import AnalyticsParamsForm
 from provenance.selectors.analytics import ATTRIBUTIONS, DIMENSIONS, UNITS, counting_rule
 
 FORMATS = ("table", "json", "csv")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def add_selection_arguments(parser: CommandParser) -> None:
@@ -50,13 +50,6 @@ def parse_options(options: dict[str, Any], names: tuple[str, ...] = ()) -> Analy
         lines = [f"--{field.replace('_', '-')}: {msg}" for field, msgs in form.error_dict().items() for msg in msgs]
         raise CommandError("invalid options:\n  " + "\n  ".join(lines))
     return form
-
-
-def safe_cell(value: Any) -> Any:
-    """A CSV cell that a spreadsheet will not run as a formula (text cells only; numbers stay numbers)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def to_csv(header: list[str], rows: list[list[Any]], rule: str) -> str:

@@ -18,7 +18,7 @@ from provenance.briefings.params import params_from_query
 from provenance.management.commands._analytics_output import add_selection_arguments
 from provenance.models import BriefingReport
 from provenance.selectors.analytics import PERIODS
-from provenance.services.briefings import FORMATS, briefing_render
+from provenance.services.briefings import FORMATS, briefing_issue
 
 
 class Command(BaseCommand):
@@ -51,14 +51,9 @@ class Command(BaseCommand):
             ]
             raise CommandError("invalid options:\n  " + "\n  ".join(lines)) from error
         fmt = options["format"]
-        report = BriefingReport.objects.create(
-            title=params.title or "Briefing (being prepared)",
-            parameters={**params.to_json(), "formats": [fmt]},
-        )
-        try:
-            briefing_render(report=report)
-        except Exception as error:
-            raise CommandError(f"briefing {report.pk} failed: {report.error or error}") from error
+        report = briefing_issue(params=params, formats=[fmt])
+        if report.state == BriefingReport.State.FAILED:
+            raise CommandError(f"briefing {report.pk} failed: {report.error}")
         output = Path(options["output"])
         with getattr(report, fmt).open("rb") as source, output.open("wb") as target:
             shutil.copyfileobj(source, target)
