@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "manufacturers",
     "components",
     "provenance",
+    "catalogue",
 ]
 
 MIDDLEWARE = [
@@ -47,6 +48,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -102,6 +104,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
+LANGUAGES = [("uk", "Українська"), ("en", "English")]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -129,6 +132,11 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # Rendered responses of the partner API's read endpoints, in the default cache, keyed by the data version
 # (provenance.api.caching): a change to the evidence is never served stale. 0 turns the cache off.
 API_RESPONSE_CACHE_SECONDS = env.int("API_RESPONSE_CACHE_SECONDS", default=600)
+
+# The public catalogue (catalogue.caching): rendered pages kept in the default cache under the data version
+# (0 turns it off), and how long a browser or proxy may reuse a page before revalidating its ETag.
+CATALOGUE_CACHE_SECONDS = env.int("CATALOGUE_CACHE_SECONDS", default=600)
+CATALOGUE_MAX_AGE = env.int("CATALOGUE_MAX_AGE", default=60)
 
 TASKS = {
     "default": {

@@ -23,6 +23,7 @@ from manufacturers.admin import AliasInlineFormSet
 from provenance import finding_rules as rules
 from provenance.admin.findings_table import FindingLinesFormSet, finding_lookup_view
 from provenance.admin.lists import FindingListMixin, FindingsCountryFilter, RecoveredItemSearchMixin
+from provenance.admin.photos import EvidencePhotoAdminMixin, EvidenceThumbnailMixin
 from provenance.admin.reports import briefing_for_items, briefing_for_weapon_models
 from provenance.admin.teardown import TEARDOWN_EXPORT_ACTIONS
 from provenance.admin.workflow import REVIEW_ACTIONS, ReviewWorkflowAdminMixin
@@ -53,6 +54,7 @@ from provenance.services.findings import (
     recovered_item_save,
 )
 from provenance.services.organisations import organisation_internal
+from provenance.services.photos import evidence_public_set
 
 # ---------------------------------------------------------------------------------------------------------
 # Finding lines
@@ -221,7 +223,7 @@ class FindingInline(admin.TabularInline):
         return field
 
 
-class FindingEvidenceInline(admin.TabularInline):
+class FindingEvidenceInline(EvidenceThumbnailMixin, admin.TabularInline):
     """Photos of one finding (on the finding's own page)."""
 
     model = EvidenceFile
@@ -235,7 +237,7 @@ class EvidenceFileForm(forms.ModelForm):
 
     class Meta:
         model = EvidenceFile
-        fields = ["file", "description"]
+        fields = ["file", "description", "public"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -252,12 +254,12 @@ class EvidenceFileForm(forms.ModelForm):
         return upload
 
 
-class EvidenceFileInline(admin.TabularInline):
+class EvidenceFileInline(EvidenceThumbnailMixin, admin.TabularInline):
     model = EvidenceFile
     fk_name = "item"
     form = EvidenceFileForm
-    fields = ["file", "description", "size", "sha256", "uploaded_by", "created_at"]
-    readonly_fields = ["size", "sha256", "uploaded_by", "created_at"]
+    fields = ["thumbnail", "file", "description", "public", "size", "sha256", "uploaded_by", "created_at"]
+    readonly_fields = ["thumbnail", "size", "sha256", "uploaded_by", "created_at"]
     extra = 1
     can_delete = False  # evidence is kept; a wrong upload is described as such, not erased
 
@@ -277,7 +279,7 @@ def _save_evidence_formset(formset: BaseInlineFormSet, request: HttpRequest, **a
         if form.instance.pk:
             form.instance.description = form.cleaned_data.get("description", "")
             form.instance.save(update_fields=["description", "updated_at"])
-            formset.changed_objects.append((form.instance, ["description"]))
+            formset.changed_objects.append((form.instance, form.changed_data))
         elif form.cleaned_data.get("file"):
             form.instance = evidence_file_store(
                 file=form.cleaned_data["file"],
@@ -286,6 +288,10 @@ def _save_evidence_formset(formset: BaseInlineFormSet, request: HttpRequest, **a
                 **attach,
             )
             formset.new_objects.append(form.instance)
+        else:
+            continue
+        if "public" in form.changed_data:  # a public copy without metadata is made (or deleted) by the service
+            evidence_public_set(evidence=form.instance, public=form.cleaned_data["public"], user=request.user)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -463,21 +469,24 @@ class EvidenceFileAddForm(EvidenceFileForm):
 
 
 @admin.register(EvidenceFile)
-class EvidenceFileAdmin(HistoryWithoutRevertAdmin):
-    """Evidence files are write-once: after upload only the description may change (kept in the history;
-    old versions cannot be restored)."""
+class EvidenceFileAdmin(EvidencePhotoAdminMixin, HistoryWithoutRevertAdmin):
+    """Evidence files are write-once: after upload only the description and whether a photo is public may
+    change (kept in the history; old versions cannot be restored)."""
 
-    list_display = ["__str__", "item", "finding", "size", "sha256", "uploaded_by", "created_at"]
+    list_display = ["thumbnail", "__str__", "item", "finding", "public", "size", "sha256", "uploaded_by", "created_at"]
+    list_filter = ["public"]
     list_select_related = ["item", "finding", "uploaded_by"]
     search_fields = ["original_name", "sha256", "item__reference", "description"]
     autocomplete_fields = ["item", "finding"]
     stored_fields = ["file", "item", "finding", "original_name", "content_type", "size", "sha256", "uploaded_by"]
 
     def get_fields(self, request, obj=None):
-        return EvidenceFileAddForm.Meta.fields if obj is None else [*self.stored_fields, "description"]
+        if obj is None:
+            return EvidenceFileAddForm.Meta.fields
+        return ["thumbnail", *self.stored_fields, "description", "public"]
 
     def get_readonly_fields(self, request, obj=None):
-        return [] if obj is None else self.stored_fields
+        return [] if obj is None else ["thumbnail", *self.stored_fields]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
@@ -487,6 +496,8 @@ class EvidenceFileAdmin(HistoryWithoutRevertAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             obj.save(update_fields=["description", "updated_at"])
+            if "public" in form.changed_data:
+                evidence_public_set(evidence=obj, public=form.cleaned_data["public"], user=request.user)
             return
         stored = evidence_file_store(
             file=form.cleaned_data["file"],

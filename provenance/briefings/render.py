@@ -22,6 +22,7 @@ from provenance.models.items import TLP_COLOUR
 from provenance.selectors.analytics import ATTRIBUTION_RULES, STATUS_RULES, UNIT_RULES, counting_rule
 
 from .data import BriefingData, annex_rows_iter, list_items
+from .photos import briefing_photos
 from .sanctions import sanctions_context, sanctions_csv_sections
 
 TEMPLATE = "provenance/briefing/report.html"
@@ -345,6 +346,7 @@ def briefing_context(
         "annex_total": data.annex_total,
         "annex_hidden": max(0, data.annex_total - len(annex)),
         "fmt_total": fmt_int(total),
+        "photo_annex": briefing_photos(items=data.selected_items),
     }
     context.update(sanctions_context(data))
     if charts:

@@ -12,7 +12,9 @@ MISP's publish gate and TLP 2.0:
     explicitly shared with (`RecoveredItem.shared_with`);
   - TLP:RED items: nobody outside the instance, not even organisations in `shared_with`;
 - anyone else (anonymous, an inactive organisation, a non-staff user without an organisation key) sees
-  nothing.
+  nothing through the API;
+- the public (the catalogue's pages, no login) sees only `published` TLP:CLEAR items, their findings, and
+  the photos of those an analyst marked public (`items_public`, `findings_public`, `evidence_public`).
 
 Reference data follows the evidence it came with. An import creates the manufacturers, parts, categories and
 strikes of a draft or RED item; they must not reach a partner before the item does:
@@ -29,13 +31,16 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from components.models import Part
 from manufacturers.models import Manufacturer
-from provenance.models import Finding, Organisation, RecoveredItem, Strike, WeaponModel
+from provenance.models import EvidenceFile, Finding, Organisation, RecoveredItem, Strike, WeaponModel
 from provenance.models.items import TLP
 
 __all__ = [
+    "evidence_public",
+    "findings_public",
     "findings_visible_to",
     "internal_user_may_view",
     "is_staff_user",
+    "items_public",
     "items_visible_to",
     "manufacturers_visible_to",
     "parts_visible_to",
@@ -45,6 +50,7 @@ __all__ = [
 
 BROADLY_SHARED = (TLP.CLEAR, TLP.GREEN)
 SHARED_ON_REQUEST = (TLP.AMBER, TLP.AMBER_STRICT)
+PUBLIC = (TLP.CLEAR,)
 
 
 def is_staff_user(user) -> bool:
@@ -133,3 +139,25 @@ def strikes_visible_to(*, organisation: Organisation | None = None, user=None) -
 def weapon_models_visible_to(*, organisation: Organisation | None = None, user=None) -> QuerySet[WeaponModel]:
     """Every weapon model (public designations, never created by an import)."""
     return _reference(WeaponModel, organisation, user, Q)
+
+
+def _public_q(*, prefix: str = "") -> Q:
+    """The public rule as a Q on RecoveredItem, or on a model reaching it through `prefix`."""
+    return Q(**{f"{prefix}status": RecoveredItem.Status.PUBLISHED, f"{prefix}tlp__in": PUBLIC})
+
+
+def items_public() -> QuerySet[RecoveredItem]:
+    """The recovered items anyone may see without logging in: published and TLP:CLEAR."""
+    return RecoveredItem.objects.filter(_public_q())
+
+
+def findings_public() -> QuerySet[Finding]:
+    """The findings of the public items."""
+    return Finding.objects.filter(_public_q(prefix="item__"))
+
+
+def evidence_public() -> QuerySet[EvidenceFile]:
+    """Photos marked public (their metadata-free copy made) of a public item or of a public item's finding."""
+    return EvidenceFile.objects.filter(public=True).filter(
+        (Q(finding__isnull=True) & _public_q(prefix="item__")) | _public_q(prefix="finding__item__")
+    )
