@@ -19,6 +19,7 @@ from config.common.admin import HistoryWithoutRevertAdmin
 from manufacturers.admin import AliasInlineFormSet
 from provenance.admin.reports import briefing_for_items, briefing_for_weapon_models
 from provenance.admin.teardown import TEARDOWN_EXPORT_ACTIONS
+from provenance.admin.workflow import REVIEW_ACTIONS, ReviewWorkflowAdminMixin
 from provenance.finding_columns import admin_fields
 from provenance.finding_rules import QUANTITY_POSITIVE
 from provenance.models import (
@@ -262,7 +263,7 @@ class RecoveredYearFilter(admin.SimpleListFilter):
 
 
 @admin.register(RecoveredItem)
-class RecoveredItemAdmin(SimpleHistoryAdmin):
+class RecoveredItemAdmin(ReviewWorkflowAdminMixin, HistoryWithoutRevertAdmin):
     list_display = [
         "reference",
         "weapon",
@@ -274,7 +275,7 @@ class RecoveredItemAdmin(SimpleHistoryAdmin):
         "unit_count",
     ]
     list_filter = ["weapon_model", FindingCountryFilter, "status", "tlp", RecoveredYearFilter]
-    actions = [briefing_for_items, *TEARDOWN_EXPORT_ACTIONS]
+    actions = [*REVIEW_ACTIONS, briefing_for_items, *TEARDOWN_EXPORT_ACTIONS]
     search_fields = [
         "reference",
         "serial_number",
@@ -347,8 +348,8 @@ class RecoveredItemAdmin(SimpleHistoryAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is Finding:
             findings = formset.save(commit=False)
-            findings_delete(findings=formset.deleted_objects)
-            findings_save(item=form.instance, findings=findings)
+            findings_delete(findings=formset.deleted_objects, user=request.user)
+            findings_save(item=form.instance, findings=findings, user=request.user)
             formset.save_m2m()
         elif formset.model is EvidenceFile:
             _save_evidence_formset(formset, request, item=form.instance)
@@ -362,7 +363,7 @@ class FindingAdminForm(FindingForm):
 
 
 @admin.register(Finding)
-class FindingAdmin(SimpleHistoryAdmin):
+class FindingAdmin(HistoryWithoutRevertAdmin):
     """Single finding lines, for search across items and for attaching photos to one line."""
 
     form = FindingAdminForm
@@ -376,13 +377,13 @@ class FindingAdmin(SimpleHistoryAdmin):
     inlines = [FindingEvidenceInline]
 
     def save_model(self, request, obj, form, change):
-        findings_save(item=obj.item, findings=[obj])
+        findings_save(item=obj.item, findings=[obj], user=request.user)
 
     def delete_model(self, request, obj):
-        findings_delete(findings=[obj])
+        findings_delete(findings=[obj], user=request.user)
 
     def delete_queryset(self, request, queryset):
-        findings_delete(findings=queryset)
+        findings_delete(findings=queryset, user=request.user)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is EvidenceFile:
