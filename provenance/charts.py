@@ -11,11 +11,14 @@ from collections.abc import Sequence
 import matplotlib
 
 matplotlib.use("Agg")
+# Labels are data (maker names, titles): "$" must stay a dollar sign, never start TeX maths, which fails on
+# `Bad $\\undefinedmacro$ Devices` (and would let a name change how a chart renders).
+matplotlib.rcParams["text.parse_math"] = False
 
-import matplotlib.pyplot as plt
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from matplotlib.figure import Figure
+import matplotlib.pyplot as plt  # noqa: E402 - after choosing the backend
+from django.utils.translation import gettext as _  # noqa: E402
+from django.utils.translation import gettext_lazy  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
 
 __all__ = ["bar_chart_svg", "shift_chart_svg"]
 

@@ -14,12 +14,15 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.common.countries import valid_country_codes
 from provenance.models import RecoveredItem, WeaponModel
 from provenance.selectors.analytics import (
     ATTRIBUTIONS,
     DIMENSIONS,
     PERIODS,
     RUSSIAN_INVASION,
+    STATUS_RULES,
+    STATUSES,
     UNITS,
     AnalyticsFilters,
     weapon_models_matching,
@@ -48,6 +51,22 @@ class _LenientBoolean(forms.BooleanField):
         return bool(value)
 
 
+def validate_weapon(value: str) -> None:
+    """A weapon parameter (designation or alias) must name a weapon model: a typo is an error, not "no data"."""
+    value = (value or "").strip()
+    if value and not weapon_models_matching(value).exists():
+        raise forms.ValidationError(_("No weapon model or alias “%(value)s”."), params={"value": value})
+
+
+def validate_country(value: str) -> None:
+    """A country parameter must be an ISO alpha-2 code (or a historic one such as SU)."""
+    value = (value or "").strip()
+    if value and value.upper() not in valid_country_codes():
+        raise forms.ValidationError(
+            _("Unknown country code “%(value)s”: give an ISO alpha-2 code such as US."), params={"value": value}
+        )
+
+
 class AnalyticsParamsForm(forms.Form):
     """Analytics parameters with per-field validation (unknown weapon, unknown item, bad dates, bad choices)."""
 
@@ -61,9 +80,18 @@ class AnalyticsParamsForm(forms.Form):
     as_of = forms.DateField(label=_("ownership as of"), required=False, help_text=_("Default: today."))
     period = forms.ChoiceField(label=_("period"), required=False, choices=[(p, p) for p in PERIODS])
     produced_after = forms.DateField(label=_("produced after"), required=False, help_text=_("Default: 2022-02-24."))
+    status = forms.ChoiceField(
+        label=_("review status (at least)"),
+        required=False,
+        choices=[(key, rule.label) for key, rule in STATUS_RULES.items()],
+    )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, default_status: str = "any", least_status: str = "any", **kwargs) -> None:
+        """`default_status` applies when none is given (commands, admin: any; briefings: verified);
+        `least_status` is a floor no request goes below (partners: published)."""
         super().__init__(*args, **kwargs)
+        self.default_status = default_status
+        self.least_status = least_status
         # `from` is a Python keyword, so the two date fields are added by name.
         fields = list(self.fields.items())
         self.fields.clear()
@@ -75,8 +103,7 @@ class AnalyticsParamsForm(forms.Form):
 
     def clean_weapon(self) -> str:
         value = (self.cleaned_data.get("weapon") or "").strip()
-        if value and not weapon_models_matching(value).exists():
-            raise forms.ValidationError(_("No weapon model or alias “%(value)s”."), params={"value": value})
+        validate_weapon(value)
         return value
 
     def clean_family(self) -> str:
@@ -107,7 +134,13 @@ class AnalyticsParamsForm(forms.Form):
             item=data.get("item") or None,
             date_from=data.get("from"),
             date_to=data.get("to"),
+            status=self.status_counted(),
         )
+
+    def status_counted(self) -> str:
+        """The review status counted: the one asked for (or the default), never below `least_status`."""
+        asked = self.cleaned_data.get("status") or self.default_status
+        return max(asked, self.least_status, key=STATUSES.index)
 
     def _common(self) -> dict[str, Any]:
         data = self.cleaned_data

@@ -16,10 +16,12 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from config.common.exports import CONTENT_TYPES
 from provenance.briefings.params import LANGUAGES, RESTRICTIONS_DATE, active_language, params_from_query
+from provenance.filters import AnalyticsParamsForm
 from provenance.models import BriefingReport, RecoveredItem, WeaponModel
 from provenance.models.items import TLP_COLOUR
 from provenance.selectors.analytics import ATTRIBUTION_RULES, PERIOD_RULES, UNIT_RULES
@@ -69,6 +71,13 @@ class BriefingRequestForm(forms.Form):
         required=False,
         help_text=_("The language the briefing is written in."),
     )
+    status = forms.ChoiceField(
+        label=_("review status (at least)"),
+        choices=AnalyticsParamsForm.base_fields["status"].choices,
+        initial="verified",
+        required=False,
+        help_text=_("Briefings count verified and published items unless you choose otherwise."),
+    )
     formats = forms.MultipleChoiceField(
         label=_("formats"),
         choices=[(f, f.upper()) for f in FORMATS],
@@ -101,6 +110,7 @@ class BriefingRequestForm(forms.Form):
             "as_of": data.get("as_of"),
             "produced_after": data.get("produced_after"),
             "language": data.get("language") or active_language(),
+            "status": data.get("status"),
         }
         try:
             self.params = params_from_query(
@@ -184,12 +194,12 @@ class BriefingReportAdmin(admin.ModelAdmin):
             for fmt in FORMATS
             if getattr(obj, fmt)
         ]
-        return format_html_join("<br>", '<a href="{}">{}</a> <code>{}</code>', rows) or "–"
+        return format_html_join(mark_safe("<br>"), '<a href="{}">{}</a> <code>{}</code>', rows) or "–"
 
     @admin.display(description=_("parameters"))
     def parameters_table(self, obj: BriefingReport) -> str:
         pairs = [(k, v) for k, v in (obj.parameters or {}).items() if v not in (None, "", [], False)]
-        return format_html_join("<br>", "<b>{}</b>: {}", pairs) or "–"
+        return format_html_join(mark_safe("<br>"), "<b>{}</b>: {}", pairs) or "–"
 
     def _download_url(self, obj: BriefingReport, fmt: str) -> str:
         return reverse("admin:provenance_briefingreport_download", args=[obj.pk, fmt])

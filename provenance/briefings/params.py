@@ -45,6 +45,7 @@ class BriefingParams:
     period: str = "recovered"
     produced_after: dt.date = RESTRICTIONS_DATE
     language: str = "en"
+    status: str = "verified"  # the lowest review status counted; briefings count reviewed items by default
 
     def filters(self):
         """The analytics filters of this selection (`items` is applied as a queryset, see `data`)."""
@@ -56,6 +57,7 @@ class BriefingParams:
             item=self.item,
             date_from=self.date_from,
             date_to=self.date_to,
+            status=self.status,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -83,10 +85,13 @@ class BriefingParams:
             elif key == "items":
                 value = tuple(value or ())
             values[key] = value
+        values.setdefault("status", "any")  # reports stored before the review workflow counted every item
         return cls(**values)
 
 
-def params_from_query(data: dict[str, Any], *, items: tuple[str, ...] = ()) -> BriefingParams:
+def params_from_query(
+    data: dict[str, Any], *, items: tuple[str, ...] = (), least_status: str = "any"
+) -> BriefingParams:
     """Parse query parameters or command options (the analytics names: weapon, from, to, ...).
 
     Validation is the shared `AnalyticsParamsForm`, so the admin form, the command and the API accept
@@ -95,7 +100,9 @@ def params_from_query(data: dict[str, Any], *, items: tuple[str, ...] = ()) -> B
     """
     from provenance.filters import AnalyticsParamsForm
 
-    form = AnalyticsParamsForm(data=_without_blanks(data))
+    # Briefings count verified (and published) items unless told otherwise; a partner's never go below
+    # published (`least_status`).
+    form = AnalyticsParamsForm(data=_without_blanks(data), default_status="verified", least_status=least_status)
     if not form.is_valid():
         raise ValidationError(form.error_dict())
     cleaned = form.cleaned_data
@@ -109,6 +116,9 @@ def params_from_query(data: dict[str, Any], *, items: tuple[str, ...] = ()) -> B
         errors["note"] = [_("At most {limit} characters.").format(limit=_TEXT_LIMIT)]
     if language not in LANGUAGES:
         errors["language"] = [_("Choose one of: {languages}.").format(languages=", ".join(LANGUAGES))]
+    for name, text in (("title", title), ("note", note)):
+        if "\x00" in text:
+            errors[name] = [_("Must not contain NUL characters.")]
     if errors:
         raise ValidationError(errors)
     return BriefingParams(
@@ -127,6 +137,7 @@ def params_from_query(data: dict[str, Any], *, items: tuple[str, ...] = ()) -> B
         period=cleaned.get("period") or "recovered",
         produced_after=cleaned.get("produced_after") or RESTRICTIONS_DATE,
         language=language,
+        status=form.status_counted(),
     )
 
 

@@ -23,9 +23,11 @@ from config.common.countries import country_name
 from config.common.exports import escape_formula
 from config.common.text import localized
 from provenance.models.items import TLP_COLOUR
-from provenance.selectors.analytics import ATTRIBUTION_RULES, UNIT_RULES, counting_rule
+from provenance.selectors.analytics import ATTRIBUTION_RULES, STATUS_RULES, UNIT_RULES, counting_rule
 
 from .data import BriefingData, annex_rows_iter, list_items
+from .photos import briefing_photos
+from .sanctions import sanctions_context, sanctions_csv_sections
 
 TEMPLATE = "provenance/briefing/report.html"
 CHART_ROWS = 12
@@ -236,6 +238,12 @@ def briefing_context(
         else _("all {total} {unit} found, including those made in the weapon's country of origin")
     ).format(total=fmt_int(total), unit=unit_name)
     rules = [
+        (
+            _("Review status"),
+            _("Counts {rule}; each item's status is listed under Recovered items.").format(
+                rule=STATUS_RULES[params.status].rule
+            ),
+        ),
         (_("Unit"), f"{unit_name}: {unit_rule}."),
         (
             _("Attribution"),
@@ -375,7 +383,9 @@ def briefing_context(
         "annex_total": data.annex_total,
         "annex_hidden": max(0, data.annex_total - len(annex)),
         "fmt_total": fmt_int(total),
+        "photo_annex": briefing_photos(items=data.selected_items),
     }
+    context.update(sanctions_context(data))
     if charts:
         from provenance.charts import bar_chart_svg, shift_chart_svg
 
@@ -572,6 +582,7 @@ def csv_sections(data: BriefingData) -> Iterator[tuple[str, list[str], Iterable[
             for r in after["rows"]
         ],
     )
+    yield from sanctions_csv_sections(data)
     yield (
         "Recovered items",
         ["reference", "weapon", "recovered on", "place", "strike", "status", "TLP", "lines", "units", "sources"],

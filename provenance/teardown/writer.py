@@ -17,11 +17,13 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from components.models import Category, Part
+from config.common.services import rows_copy as _copy_rows
 from manufacturers.models import Manufacturer
 from provenance.models import EvidenceFile, Finding, RecoveredItem, Source, Strike
 from provenance.models.items import TLP, DatePrecision
 from provenance.services.findings import finding_years_sync, item_years
 from provenance.services.organisations import organisation_internal
+from provenance.services.workflow import items_content_changed
 
 from .validation import Plan
 
@@ -471,6 +473,8 @@ def write_plan(
             user,
             now,
         )
+    # Reviewed items whose lines or facts the file changed go back to review; the importer is their last editor.
+    items_content_changed(item_ids=touched, user=user, reason="teardown import")
     if progress:
         progress("writing", plan.rows, plan.rows)
 
@@ -482,15 +486,6 @@ def _attnames() -> list[str]:
 def _copy_findings(rows: list[tuple]) -> None:
     """PostgreSQL: COPY the rows into the findings table."""
     _copy_rows(Finding, _FINDING_FIELDS, rows)
-
-
-def _copy_rows(model, fields: tuple[str, ...], rows: list[tuple]) -> None:
-    """PostgreSQL: COPY `rows` (values of `fields`, in order) into the table of `model`."""
-    columns = ", ".join(connection.ops.quote_name(model._meta.get_field(n).column) for n in fields)
-    table = connection.ops.quote_name(model._meta.db_table)
-    with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
 
 
 def _bulk_create_findings(rows: list[tuple]) -> None:

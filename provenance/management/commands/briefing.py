@@ -39,16 +39,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         keys = (
-            "weapon",
-            "family",
-            "item",
-            "from",
-            "to",
-            "attribution",
-            "unit",
-            "as_of",
-            "period",
-            "produced_after",
+            *("weapon", "family", "item", "from", "to", "attribution", "unit", "as_of", "period", "produced_after"),
+            "status",
             "language",
         )
         query = {key: options[key] for key in keys if options.get(key) not in (None, "")}

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('provenance', '0005_data_version'),
+        ('provenance', '0011_evidence_public_copies'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('components', '0001_initial'),
+        ('components', '0002_part_number_trigram_index'),
     ]
 
     operations = [
