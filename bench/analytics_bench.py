@@ -67,6 +67,15 @@ WHERE UPPER(w.family) = UPPER(%(family)s) AND i.recovered_on BETWEEN %(start)s A
 GROUP BY f.country
 """
 
+# Reviewed items only (`--status verified`): the items' status joins in.
+SQL_VERIFIED = """
+SELECT f.country, SUM(f.quantity)
+FROM provenance_finding f
+JOIN provenance_recovereditem i ON i.id = f.item_id
+WHERE i.status IN ('verified', 'published')
+GROUP BY f.country
+"""
+
 
 def _medians_ms(ours, theirs, runs: int) -> tuple[float, float]:
     """Median wall time of each, alternating the two so that a change in machine load hits both alike."""
@@ -128,6 +137,11 @@ def main() -> None:
             lambda: breakdown(filters=iskander, by="country"),
             lambda: sql(SQL_FAMILY, family_params),
         ),
+        (
+            "breakdown by country, status verified",
+            lambda: breakdown(filters=AnalyticsFilters(status="verified"), by="country"),
+            lambda: sql(SQL_VERIFIED),
+        ),
     ]
 
     _check(cases[0][1](), sql(SQL_COUNTRY))
@@ -135,6 +149,7 @@ def main() -> None:
     _check_shift(cases[2][1](), sql(SQL_SHIFT))
     _check_shift(cases[2][1](), sql(SQL_SHIFT_JOIN))
     _check(cases[3][1](), sql(SQL_FAMILY, family_params))
+    _check(cases[4][1](), sql(SQL_VERIFIED))
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM provenance_finding")

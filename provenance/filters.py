@@ -20,6 +20,8 @@ from provenance.selectors.analytics import (
     DIMENSIONS,
     PERIODS,
     RUSSIAN_INVASION,
+    STATUS_RULES,
+    STATUSES,
     UNITS,
     AnalyticsFilters,
     weapon_models_matching,
@@ -61,9 +63,18 @@ class AnalyticsParamsForm(forms.Form):
     as_of = forms.DateField(label=_("ownership as of"), required=False, help_text=_("Default: today."))
     period = forms.ChoiceField(label=_("period"), required=False, choices=[(p, p) for p in PERIODS])
     produced_after = forms.DateField(label=_("produced after"), required=False, help_text=_("Default: 2022-02-24."))
+    status = forms.ChoiceField(
+        label=_("review status (at least)"),
+        required=False,
+        choices=[(key, rule.label) for key, rule in STATUS_RULES.items()],
+    )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, default_status: str = "any", least_status: str = "any", **kwargs) -> None:
+        """`default_status` applies when none is given (commands, admin: any; briefings: verified);
+        `least_status` is a floor no request goes below (partners: published)."""
         super().__init__(*args, **kwargs)
+        self.default_status = default_status
+        self.least_status = least_status
         # `from` is a Python keyword, so the two date fields are added by name.
         fields = list(self.fields.items())
         self.fields.clear()
@@ -107,7 +118,13 @@ class AnalyticsParamsForm(forms.Form):
             item=data.get("item") or None,
             date_from=data.get("from"),
             date_to=data.get("to"),
+            status=self.status_counted(),
         )
+
+    def status_counted(self) -> str:
+        """The review status counted: the one asked for (or the default), never below `least_status`."""
+        asked = self.cleaned_data.get("status") or self.default_status
+        return max(asked, self.least_status, key=STATUSES.index)
 
     def _common(self) -> dict[str, Any]:
         data = self.cleaned_data

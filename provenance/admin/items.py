@@ -25,6 +25,7 @@ from provenance.admin.findings_table import FindingLinesFormSet, finding_lookup_
 from provenance.admin.lists import FindingListMixin, FindingsCountryFilter, RecoveredItemSearchMixin
 from provenance.admin.reports import briefing_for_items, briefing_for_weapon_models
 from provenance.admin.teardown import TEARDOWN_EXPORT_ACTIONS
+from provenance.admin.workflow import REVIEW_ACTIONS, ReviewWorkflowAdminMixin
 from provenance.finding_columns import admin_fields
 from provenance.finding_rules import QUANTITY_POSITIVE
 from provenance.models import (
@@ -322,7 +323,7 @@ class RecoveredYearFilter(admin.SimpleListFilter):
 
 
 @admin.register(RecoveredItem)
-class RecoveredItemAdmin(RecoveredItemSearchMixin, SimpleHistoryAdmin):
+class RecoveredItemAdmin(RecoveredItemSearchMixin, ReviewWorkflowAdminMixin, HistoryWithoutRevertAdmin):
     list_display = [
         "reference",
         "weapon",
@@ -334,7 +335,7 @@ class RecoveredItemAdmin(RecoveredItemSearchMixin, SimpleHistoryAdmin):
         "unit_count",
     ]
     list_filter = ["weapon_model", FindingCountryFilter, "status", "tlp", RecoveredYearFilter]
-    actions = [briefing_for_items, *TEARDOWN_EXPORT_ACTIONS]
+    actions = [*REVIEW_ACTIONS, briefing_for_items, *TEARDOWN_EXPORT_ACTIONS]
     # Searched by provenance.selectors.search (reference, serial number, and through the findings: part
     # number, marking, module, maker); the list here only turns the search box on.
     search_fields = ["reference", "serial_number"]
@@ -403,8 +404,8 @@ class RecoveredItemAdmin(RecoveredItemSearchMixin, SimpleHistoryAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is Finding:
             findings = formset.save(commit=False)
-            findings_delete(findings=formset.deleted_objects)
-            findings_save(item=form.instance, findings=findings)
+            findings_delete(findings=formset.deleted_objects, user=request.user)
+            findings_save(item=form.instance, findings=findings, user=request.user)
             formset.save_m2m()
         elif formset.model is EvidenceFile:
             _save_evidence_formset(formset, request, item=form.instance)
@@ -418,7 +419,7 @@ class FindingAdminForm(FindingForm):
 
 
 @admin.register(Finding)
-class FindingAdmin(FindingListMixin, SimpleHistoryAdmin):
+class FindingAdmin(FindingListMixin, HistoryWithoutRevertAdmin):
     """Single finding lines, for search across items and for attaching photos to one line.
 
     Newest first, searched and counted by `FindingListMixin` (index-served on a million lines).
@@ -441,13 +442,13 @@ class FindingAdmin(FindingListMixin, SimpleHistoryAdmin):
         return [lookup, *super().get_urls()]
 
     def save_model(self, request, obj, form, change):
-        findings_save(item=obj.item, findings=[obj])
+        findings_save(item=obj.item, findings=[obj], user=request.user)
 
     def delete_model(self, request, obj):
-        findings_delete(findings=[obj])
+        findings_delete(findings=[obj], user=request.user)
 
     def delete_queryset(self, request, queryset):
-        findings_delete(findings=queryset)
+        findings_delete(findings=queryset, user=request.user)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is EvidenceFile:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.common.exports import CONTENT_TYPES
 from provenance.briefings.params import RESTRICTIONS_DATE, params_from_query
+from provenance.filters import AnalyticsParamsForm
 from provenance.models import BriefingReport, RecoveredItem, WeaponModel
 from provenance.models.items import TLP_COLOUR
 from provenance.selectors.analytics import ATTRIBUTION_RULES, PERIOD_RULES, UNIT_RULES
@@ -62,6 +63,13 @@ class BriefingRequestForm(forms.Form):
     )
     as_of = forms.DateField(label=_("ownership as of"), required=False, help_text=_("Default: today."))
     produced_after = forms.DateField(label=_("produced after"), initial=RESTRICTIONS_DATE, required=False)
+    status = forms.ChoiceField(
+        label=_("review status (at least)"),
+        choices=AnalyticsParamsForm.base_fields["status"].choices,
+        initial="verified",
+        required=False,
+        help_text=_("Briefings count verified and published items unless you choose otherwise."),
+    )
     formats = forms.MultipleChoiceField(
         label=_("formats"),
         choices=[(f, f.upper()) for f in FORMATS],
@@ -92,6 +100,7 @@ class BriefingRequestForm(forms.Form):
             "period": data.get("period"),
             "as_of": data.get("as_of"),
             "produced_after": data.get("produced_after"),
+            "status": data.get("status"),
         }
         try:
             self.params = params_from_query(

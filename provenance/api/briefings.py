@@ -33,6 +33,7 @@ from provenance.services.briefings import FORMATS, briefing_request
 from .views import PartnerAPIMixin
 
 PARAMETER_NAMES = (
+    "status",
     "weapon",
     "family",
     "item",
@@ -128,12 +129,15 @@ class BriefingListView(BriefingAPIMixin, APIView):
         formats = data.get("formats") or list(FORMATS)
         if not isinstance(formats, list) or not set(formats) <= set(FORMATS):
             raise ValidationError({"formats": [f"A list of: {', '.join(FORMATS)}."]})
-        try:
-            params = params_from_query({k: v for k, v in query.items() if isinstance(v, str | int | float)})
-        except DjangoValidationError as error:
-            raise ValidationError(error.message_dict) from error
         caller = self.caller()
         organisation = caller["organisation"]
+        try:
+            params = params_from_query(
+                {k: v for k, v in query.items() if isinstance(v, str | int | float)},
+                least_status="any" if organisation is None else "published",
+            )
+        except DjangoValidationError as error:
+            raise ValidationError(error.message_dict) from error
         hidden = organisation is not None and params.item
         if hidden and not items_visible_to(organisation=organisation).filter(reference=params.item).exists():
             # The same message as for an item that does not exist: hidden items must not be probed.

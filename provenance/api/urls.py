@@ -4,6 +4,7 @@ from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from . import views
+from .workflow import ItemReviewView
 
 app_name = "api"
 
@@ -17,6 +18,7 @@ router.register("parts", views.PartViewSet, basename="part")
 
 urlpatterns = [
     path("v1/", include(router.urls)),
+    path("v1/recovered-items/<int:pk>/review/", ItemReviewView.as_view(), name="recovered-item-review"),
     path("v1/stats/breakdown/", views.BreakdownView.as_view(), name="stats-breakdown"),
     path("v1/stats/shift/", views.ShiftView.as_view(), name="stats-shift"),
     path("v1/briefings/", include("provenance.api.briefings")),

@@ -15,7 +15,7 @@ from config.common.api import DeferredJoinPagination, StandardPagination
 from manufacturers.models import Manufacturer
 from provenance.filters import AnalyticsParamsForm
 from provenance.models import Finding, OrganisationAPIKey, Strike, WeaponModel
-from provenance.selectors.analytics import ATTRIBUTIONS, DIMENSIONS, PERIODS, UNITS, breakdown, shift
+from provenance.selectors.analytics import ATTRIBUTIONS, DIMENSIONS, PERIODS, STATUSES, UNITS, breakdown, shift
 from provenance.selectors.visibility import (
     findings_visible_to,
     is_staff_user,
@@ -233,6 +233,11 @@ _ANALYTICS_PARAMS = [
     _param("unit", enum=list(UNITS), description="units (default) or parts."),
     _param("foreign_only", OpenApiTypes.BOOL, description="Leave out parts of the weapon's own country."),
     _param("as_of", OpenApiTypes.DATE, description="Reference date for ownership (default today)."),
+    _param(
+        "status",
+        enum=list(STATUSES),
+        description="Lowest review status counted: any (default for staff); partners always count published items.",
+    ),
 ]
 
 
@@ -247,12 +252,14 @@ class AnalyticsView(CachedResponseMixin, PartnerAPIMixin, APIView):
         raise NotImplementedError
 
     def analysis_kwargs(self, request) -> tuple[AnalyticsParamsForm, dict]:
-        form = AnalyticsParamsForm(request.query_params)
+        caller = self.caller()
+        staff = is_staff_user(caller["user"])
+        # A partner sees published items only, and the counting rule says so (`status: published`).
+        form = AnalyticsParamsForm(request.query_params, least_status="any" if staff else "published")
         valid = form.is_valid()
         errors = form.error_dict() if not valid else {}
-        caller = self.caller()
         # Staff see everything: no restriction (None) rather than an IN over every item.
-        items = None if is_staff_user(caller["user"]) else items_visible_to(**caller)
+        items = None if staff else items_visible_to(**caller)
         reference = (form.cleaned_data.get("item") or "") if valid else ""
         if reference and items is not None and not items.filter(reference=reference).exists():
             # The same message as for an item that does not exist: hidden items must not be probed.

@@ -35,6 +35,7 @@ class BriefingParams:
     as_of: dt.date | None = None
     period: str = "recovered"
     produced_after: dt.date = RESTRICTIONS_DATE
+    status: str = "verified"  # the lowest review status counted; briefings count reviewed items by default
 
     def filters(self):
         """The analytics filters of this selection (`items` is applied as a queryset, see `data`)."""
@@ -46,6 +47,7 @@ class BriefingParams:
             item=self.item,
             date_from=self.date_from,
             date_to=self.date_to,
+            status=self.status,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -73,10 +75,13 @@ class BriefingParams:
             elif key == "items":
                 value = tuple(value or ())
             values[key] = value
+        values.setdefault("status", "any")  # reports stored before the review workflow counted every item
         return cls(**values)
 
 
-def params_from_query(data: dict[str, Any], *, items: tuple[str, ...] = ()) -> BriefingParams:
+def params_from_query(
+    data: dict[str, Any], *, items: tuple[str, ...] = (), least_status: str = "any"
+) -> BriefingParams:
     """Parse query parameters or command options (the analytics names: weapon, from, to, ...).
 
     Validation is the shared `AnalyticsParamsForm`, so the admin form, the command and the API accept
@@ -85,7 +90,9 @@ def params_from_query(data: dict[str, Any], *, items: tuple[str, ...] = ()) -> B
     """
     from provenance.filters import AnalyticsParamsForm
 
-    form = AnalyticsParamsForm(data=_without_blanks(data))
+    # Briefings count verified (and published) items unless told otherwise; a partner's never go below
+    # published (`least_status`).
+    form = AnalyticsParamsForm(data=_without_blanks(data), default_status="verified", least_status=least_status)
     if not form.is_valid():
         raise ValidationError(form.error_dict())
     cleaned = form.cleaned_data
@@ -113,6 +120,7 @@ def params_from_query(data: dict[str, Any], *, items: tuple[str, ...] = ()) -> B
         as_of=cleaned.get("as_of") or None,
         period=cleaned.get("period") or "recovered",
         produced_after=cleaned.get("produced_after") or RESTRICTIONS_DATE,
+        status=form.status_counted(),
     )
 
 

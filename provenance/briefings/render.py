@@ -19,7 +19,7 @@ from django.utils import timezone
 from config.common.countries import country_name
 from config.common.exports import escape_formula
 from provenance.models.items import TLP_COLOUR
-from provenance.selectors.analytics import ATTRIBUTION_RULES, UNIT_RULES, counting_rule
+from provenance.selectors.analytics import ATTRIBUTION_RULES, STATUS_RULES, UNIT_RULES, counting_rule
 
 from .data import BriefingData, annex_rows_iter, list_items
 
@@ -214,6 +214,10 @@ def briefing_context(
         else f"all {fmt_int(total)} {unit_name} found, including those made in the weapon's country of origin"
     )
     rules = [
+        (
+            "Review status",
+            f"Counts {STATUS_RULES[params.status].rule}; each item's status is listed under Recovered items.",
+        ),
         ("Unit", f"{unit_name}: {unit_rule}."),
         ("Attribution", f"A part counts for {attribution_rule.format(as_of=as_of)}."),
         ("Denominator", f"Shares are of {denominator}."),

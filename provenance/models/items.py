@@ -58,6 +58,13 @@ class RecoveredItem(TimeStampedModel):
         VERIFIED = "verified", _("verified")
         PUBLISHED = "published", _("published")
 
+        @classmethod
+        def at_least(cls, status: str) -> list[str]:
+            """The statuses that count for the analytics filter `status` (`any` or the lowest status)."""
+            if status == "any":
+                return list(cls.values)
+            return list(cls.values)[list(cls.values).index(status) :]
+
     reference = models.CharField(
         _("reference"), max_length=100, unique=True, help_text=_("The analyst's reference, e.g. KYIV-2025-09-07-CAB.")
     )
@@ -103,12 +110,37 @@ class RecoveredItem(TimeStampedModel):
         related_name="+",
         verbose_name=_("created by"),
     )
+    # Kept by provenance.services.workflow for the four-eyes rule: neither may verify the item.
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    findings_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("findings last changed by"),
+    )
     history = HistoricalRecords(m2m_fields=[shared_with, sources])
 
     class Meta:
         ordering = ["-recovered_on", "reference"]
         verbose_name = _("recovered item")
         verbose_name_plural = _("recovered items")
+        permissions = [
+            ("submit_recovereditem", _("Can submit a recovered item for review")),
+            ("verify_recovereditem", _("Can verify a recovered item (four eyes)")),
+            ("return_recovereditem", _("Can return a recovered item to draft")),
+            ("publish_recovereditem", _("Can publish a verified recovered item")),
+            ("share_recovereditem", _("Can share a recovered item with organisations")),
+            ("lower_tlp", _("Can lower the TLP label of a recovered item")),
+        ]
         indexes = [
             models.Index(fields=["weapon_model", "recovered_on"], name="prov_item_weapon_recovered"),
             models.Index(fields=["status", "tlp"], name="prov_item_status_tlp"),

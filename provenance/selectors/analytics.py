@@ -47,6 +47,8 @@ __all__ = [
     "ATTRIBUTIONS",
     "DIMENSIONS",
     "PERIODS",
+    "STATUSES",
+    "STATUS_RULES",
     "UNITS",
     "AnalyticsFilters",
     "breakdown",
@@ -62,6 +64,8 @@ DIMENSIONS = ("country", "manufacturer", "category", "chpl-tier", "module")
 ATTRIBUTIONS = ("hq", "parent", "origin")
 UNITS = ("units", "parts")
 PERIODS = ("recovered", "analysed", "produced")
+# The lowest review status an item must have to count (`verified` counts verified and published items).
+STATUSES = ("any", "submitted", "verified", "published")
 RUSSIAN_INVASION = dt.date(2022, 2, 24)
 _PAIR_BASE = 2**32  # part ids stay below this; item_id * 2**32 + part_id fits in a signed 64-bit integer
 
@@ -75,9 +79,15 @@ class AnalyticsFilters:
     item: str | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+    status: str = "any"
+
+    def __post_init__(self) -> None:
+        if self.status not in STATUSES:
+            raise ValueError(f"status must be one of {', '.join(STATUSES)}")
 
     def as_dict(self) -> dict[str, str]:
-        """The `filters` object of the JSON outputs: only the filters that are set, as strings."""
+        """The `filters` object of the JSON outputs: only the filters that are set, as strings (the status is a
+        key of its own, part of the counting rule)."""
         pairs = {
             "weapon": self.weapon,
             "family": self.family,
@@ -95,6 +105,7 @@ class AnalyticsFilters:
             "reference": self.item.strip() if self.item else None,
             "recovered_on__gte": self.date_from,
             "recovered_on__lte": self.date_to,
+            "status__in": None if self.status == "any" else RecoveredItem.Status.at_least(self.status),
         }
         return Q(**{f"{prefix}{lookup}": value for lookup, value in conditions.items() if value is not None})
 
@@ -327,6 +338,7 @@ def breakdown(
     rows.sort(key=_sort_key)
     return {
         **plan.rule(unit),
+        "status": filters.status,
         "filters": filters.as_dict(),
         "total": total,
         "foreign_only": foreign_only,
@@ -396,6 +408,7 @@ def shift(
         del row["_last"], row["count"]
     return {
         **plan.rule(unit),
+        "status": filters.status,
         "period": period,
         "filters": filters.as_dict(),
         "foreign_only": foreign_only,
@@ -467,6 +480,7 @@ def produced_after(
     after_total = sum(r["produced_after"] for r in rows)
     return {
         **plan.rule(unit),
+        "status": filters.status,
         "after": after.isoformat(),
         "filters": filters.as_dict(),
         "foreign_only": foreign_only,
@@ -501,6 +515,18 @@ ATTRIBUTION_RULES = {
     ),
     "origin": CountingChoice(_("origin marking"), _("the country-of-origin marking printed on the package")),
 }
+STATUS_RULES = {
+    "any": CountingChoice(
+        _("working view: all statuses"), _("every item, whatever its review status (drafts included)")
+    ),
+    "submitted": CountingChoice(
+        _("submitted, verified or published items"), _("items submitted for review, verified or published")
+    ),
+    "verified": CountingChoice(
+        _("verified or published items"), _("items verified by a second person (four eyes) or published")
+    ),
+    "published": CountingChoice(_("published items only"), _("published items only")),
+}
 PERIOD_RULES = {
     "recovered": CountingChoice(_("year recovered"), _("the year the item was recovered")),
     "analysed": CountingChoice(_("year analysed"), _("the year the item was analysed")),
@@ -528,6 +554,8 @@ def counting_rule(result: dict) -> str:
         parts.append(f"denominator: {scope}, per period; {result.get('undated', 0)} without a period left out")
     else:
         parts.append(f"denominator: dated lines of {scope}; {result.get('undated', 0)} undated")
+    if "status" in result:
+        parts.append(f"status: {_label(STATUS_RULES, result['status'])}")
     if "period" in result:
         parts.append(f"period: {_label(PERIOD_RULES, result['period'])}")
     if "after" in result:

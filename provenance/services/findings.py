@@ -25,6 +25,7 @@ from provenance import finding_rules as rules
 from provenance.finding_rules import Maker
 from provenance.models import EvidenceFile, Finding, RecoveredItem
 from provenance.services.organisations import organisation_internal
+from provenance.services.workflow import item_content_changed
 
 __all__ = [
     "EVIDENCE_EXTENSIONS",
@@ -131,8 +132,14 @@ def finding_years_sync(*, item: RecoveredItem) -> int:
 
 
 @transaction.atomic
-def findings_save(*, item: RecoveredItem, findings: Iterable[Finding]) -> list[Finding]:
-    """Complete and save finding lines of `item`; new lines without a line number go to the end."""
+def findings_save(
+    *, item: RecoveredItem, findings: Iterable[Finding], user: AbstractBaseUser | None = None
+) -> list[Finding]:
+    """Complete and save finding lines of `item`; new lines without a line number go to the end.
+
+    `user` is kept as the one who last changed the item's findings, and a reviewed item goes back to review
+    (`provenance.services.workflow.item_content_changed`).
+    """
     saved = []
     next_line = (item.findings.aggregate(last=Max("line_no"))["last"] or 0) + 1
     years = item_years(recovered_on=item.recovered_on, analysed_on=item.analysed_on)
@@ -150,16 +157,26 @@ def findings_save(*, item: RecoveredItem, findings: Iterable[Finding]) -> list[F
         finding.full_clean(exclude=["item"])
         finding.save()
         saved.append(finding)
+    if saved:
+        item_content_changed(item=item, user=user)
     return saved
 
 
 @transaction.atomic
-def findings_delete(*, findings: Iterable[Finding]) -> int:
-    """Delete finding lines one by one (each deletion kept in the history); returns how many."""
+def findings_delete(*, findings: Iterable[Finding], user: AbstractBaseUser | None = None) -> int:
+    """Delete finding lines one by one (each deletion kept in the history); returns how many.
+
+    Like `findings_save`, `user` becomes the one who last changed the items' findings, and a reviewed item
+    goes back to review.
+    """
     deleted = 0
+    item_ids = set()
     for finding in findings:
+        item_ids.add(finding.item_id)
         finding.delete()
         deleted += 1
+    for item in RecoveredItem.objects.filter(pk__in=item_ids):
+        item_content_changed(item=item, user=user)
     return deleted
 
 

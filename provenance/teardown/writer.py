@@ -22,6 +22,7 @@ from provenance.models import EvidenceFile, Finding, RecoveredItem, Source, Stri
 from provenance.models.items import TLP, DatePrecision
 from provenance.services.findings import finding_years_sync, item_years
 from provenance.services.organisations import organisation_internal
+from provenance.services.workflow import items_content_changed
 
 from .validation import Plan
 
@@ -471,6 +472,8 @@ def write_plan(
             user,
             now,
         )
+    # Reviewed items whose lines or facts the file changed go back to review; the importer is their last editor.
+    items_content_changed(item_ids=touched, user=user, reason="teardown import")
     if progress:
         progress("writing", plan.rows, plan.rows)
 

@@ -14,7 +14,7 @@ from django.core.management.base import CommandError, CommandParser
 
 from config.common.exports import safe_cell
 from provenance.filters import AnalyticsParamsForm
-from provenance.selectors.analytics import ATTRIBUTIONS, DIMENSIONS, UNITS, counting_rule
+from provenance.selectors.analytics import ATTRIBUTIONS, DIMENSIONS, STATUSES, UNITS, counting_rule
 
 FORMATS = ("table", "json", "csv")
 
@@ -30,6 +30,11 @@ def add_selection_arguments(parser: CommandParser) -> None:
     parser.add_argument("--unit", choices=UNITS, default="units")
     parser.add_argument("--foreign-only", dest="foreign_only", action="store_true")
     parser.add_argument("--as-of", dest="as_of", metavar="DATE", help="ownership reference date (default today)")
+    parser.add_argument(
+        "--status",
+        choices=STATUSES,
+        help="lowest review status counted (default: any, the working view; briefings: verified)",
+    )
 
 
 def add_filter_arguments(parser: CommandParser) -> None:
@@ -41,7 +46,7 @@ def add_filter_arguments(parser: CommandParser) -> None:
 
 def parse_options(options: dict[str, Any], names: tuple[str, ...] = ()) -> AnalyticsParamsForm:
     """Validate command options with the shared form; raise CommandError with per-field messages."""
-    keys = ("weapon", "family", "item", "from", "to", "by", "attribution", "unit", "as_of", *names)
+    keys = ("weapon", "family", "item", "from", "to", "by", "attribution", "unit", "as_of", "status", *names)
     data = {key: options[key] for key in keys if options.get(key) not in (None, "")}
     if options.get("foreign_only"):
         data["foreign_only"] = "1"

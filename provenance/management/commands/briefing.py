@@ -36,7 +36,10 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", required=True, metavar="FILE", help="where to write the report")
 
     def handle(self, *args, **options) -> None:
-        keys = ("weapon", "family", "item", "from", "to", "attribution", "unit", "as_of", "period", "produced_after")
+        keys = (
+            *("weapon", "family", "item", "from", "to", "attribution", "unit", "as_of", "period", "produced_after"),
+            "status",
+        )
         query = {key: options[key] for key in keys if options.get(key) not in (None, "")}
         if options["foreign_only"]:
             query["foreign_only"] = "1"

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('components', '0002_part_number_trigram_index'),
         ('manufacturers', '0002_country_check_order'),
-        ('provenance', '0006_finding_text_trigram_index'),
+        ('provenance', '0008_finding_text_trigram_index'),
     ]
 
     operations = [

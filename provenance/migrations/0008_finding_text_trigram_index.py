@@ -23,7 +23,7 @@ def drop_index(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("components", "0002_part_number_trigram_index"),  # creates the pg_trgm extension
-        ("provenance", "0005_data_version"),
+        ("provenance", "0007_roles_and_append_only_guards"),
     ]
 
     operations = [migrations.RunPython(create_index, drop_index, elidable=False)]
