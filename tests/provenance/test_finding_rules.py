@@ -153,6 +153,8 @@ def through_the_admin(client, weapon, line: tuple) -> tuple:
         "findings-INITIAL_FORMS": "0",
         "evidence-TOTAL_FORMS": "0",
         "evidence-INITIAL_FORMS": "0",
+        "custody_events-TOTAL_FORMS": "0",
+        "custody_events-INITIAL_FORMS": "0",
         "findings-0-part": part.pk if part else "",
         "findings-0-manufacturer": manufacturer.pk if manufacturer else "",
         "findings-0-country": country,
