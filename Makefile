@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: run test setup venv lint format lock clean
+.PHONY: run test setup venv lint format lock clean backup restore
 
 venv: $(VENV)/.installed
 
@@ -29,6 +29,13 @@ run: setup
 
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# make backup DIR=/backups/today  |  make restore DIR=/backups/today (replaces the data: see README)
+backup: venv
+	$(PY) manage.py backup $(DIR)
+
+restore: venv
+	$(PY) manage.py restore $(DIR) --yes
 
 lint: venv
 	$(VENV)/bin/ruff check .

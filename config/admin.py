@@ -20,7 +20,7 @@ class ProjectAdminSite(admin.AdminSite):
     def get_urls(self):
         # Imported here: the views' modules register ModelAdmins on this site while it is being set up.
         from provenance.admin.analytics import analytics_view
-        from provenance.admin.teardown import teardown_import_view
+        from provenance.admin.teardown import teardown_error_report_view, teardown_import_view
 
         return [
             path("provenance/analytics/", self.admin_view(analytics_view), name="provenance_analytics"),
@@ -28,6 +28,11 @@ class ProjectAdminSite(admin.AdminSite):
                 "provenance/teardown-import/",
                 self.admin_view(teardown_import_view),
                 name="provenance_teardown_import",
+            ),
+            path(
+                "provenance/teardown-import/errors/<str:token>/",
+                self.admin_view(teardown_error_report_view),
+                name="provenance_teardown_errors",
             ),
             *super().get_urls(),
         ]

@@ -9,9 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from config.common.countries import country_name
 from config.common.text import name_key
 
-from .models import Designation, Manufacturer, ManufacturerAlias, Ownership
+from .models import Manufacturer, ManufacturerAlias, Ownership
+from .sanctions.list_admin import ManualDesignationInline
 from .services import manufacturers_mark_reviewed
 
 
@@ -63,21 +65,34 @@ class OwnershipInline(admin.TabularInline):
     verbose_name_plural = _("owners (parent companies)")
 
 
-class DesignationInline(admin.TabularInline):
-    model = Designation
-    fields = ["authority", "program", "listed_on", "delisted_on", "reference", "source_url"]
-    extra = 0
+class CountryInUseFilter(admin.SimpleListFilter):
+    """Manufacturers by HQ country, offering only the countries that manufacturers have (not all ~250)."""
+
+    title = _("country")
+    parameter_name = "country"
+
+    def lookups(self, request, model_admin):
+        codes = Manufacturer.objects.exclude(country="").order_by().values_list("country", flat=True).distinct()
+        return sorted(((code, country_name(code)) for code in codes), key=lambda pair: pair[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(country=self.value()) if self.value() else queryset
 
 
 @admin.register(Manufacturer)
 class ManufacturerAdmin(SimpleHistoryAdmin):
     # The finding counts are added by provenance.admin.manufacturers (findings are provenance's, not ours).
-    list_display = ["name", "country", "reviewed"]
-    list_filter = ["reviewed", "country"]
+    list_display = ["name", "country_code", "reviewed"]
+    list_filter = ["reviewed", CountryInUseFilter]
     search_fields = ["name", "aliases__alias"]
     fields = ["name", "country", "website", "reviewed", "notes"]
-    inlines = [ManufacturerAliasInline, OwnershipInline, DesignationInline]
+    inlines = [ManufacturerAliasInline, OwnershipInline, ManualDesignationInline]
     actions = ["mark_reviewed"]
+
+    @admin.display(description=_("country"), ordering="country")
+    def country_code(self, obj: Manufacturer) -> str:
+        # The code, not the stock column's lookup in ~250 translated choices per row.
+        return obj.country.code or "–"
 
     @admin.action(description=_("Mark selected manufacturers as reviewed"))
     def mark_reviewed(self, request: HttpRequest, queryset: QuerySet[Manufacturer]) -> None:
@@ -105,11 +120,4 @@ class OwnershipAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["parent", "child"]
 
 
-@admin.register(Designation)
-class DesignationAdmin(SimpleHistoryAdmin):
-    list_display = ["manufacturer", "authority", "program", "listed_on", "delisted_on"]
-    list_filter = ["authority"]
-    list_select_related = ["manufacturer"]
-    search_fields = ["manufacturer__name", "program", "reference"]
-    autocomplete_fields = ["manufacturer"]
-    date_hierarchy = "listed_on"
+from manufacturers.sanctions import admin as _sanction_matches_admin  # noqa: E402, F401  (the review queue)

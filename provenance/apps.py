@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.core.signals import request_started
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 
 
@@ -15,3 +17,8 @@ class ProvenanceConfig(AppConfig):
     def ready(self) -> None:
         # After every migrate (and after a test database flush): the triggers behind the API's response cache.
         post_migrate.connect(_install_data_version, sender=self, dispatch_uid="provenance_data_version")
+        # Partner requests' statement timeout (PostgreSQL): reset before any other request, forgotten on reconnect.
+        from provenance.services.statement_timeout import reset_on_request_started, timeout_forget
+
+        request_started.connect(reset_on_request_started, dispatch_uid="provenance_statement_timeout")
+        connection_created.connect(timeout_forget, dispatch_uid="provenance_statement_timeout")

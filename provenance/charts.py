@@ -11,9 +11,12 @@ from collections.abc import Sequence
 import matplotlib
 
 matplotlib.use("Agg")
+# Labels are data (maker names, titles): "$" must stay a dollar sign, never start TeX maths, which fails on
+# `Bad $\\undefinedmacro$ Devices` (and would let a name change how a chart renders).
+matplotlib.rcParams["text.parse_math"] = False
 
-import matplotlib.pyplot as plt
-from matplotlib.figure import Figure
+import matplotlib.pyplot as plt  # noqa: E402 - after choosing the backend
+from matplotlib.figure import Figure  # noqa: E402
 
 __all__ = ["bar_chart_svg", "shift_chart_svg"]
 

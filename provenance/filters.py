@@ -14,6 +14,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.common.countries import valid_country_codes
 from provenance.models import RecoveredItem, WeaponModel
 from provenance.selectors.analytics import (
     ATTRIBUTIONS,
@@ -48,6 +49,22 @@ class _LenientBoolean(forms.BooleanField):
         if isinstance(value, str):
             return value.strip().lower() in _TRUE
         return bool(value)
+
+
+def validate_weapon(value: str) -> None:
+    """A weapon parameter (designation or alias) must name a weapon model: a typo is an error, not "no data"."""
+    value = (value or "").strip()
+    if value and not weapon_models_matching(value).exists():
+        raise forms.ValidationError(_("No weapon model or alias “%(value)s”."), params={"value": value})
+
+
+def validate_country(value: str) -> None:
+    """A country parameter must be an ISO alpha-2 code (or a historic one such as SU)."""
+    value = (value or "").strip()
+    if value and value.upper() not in valid_country_codes():
+        raise forms.ValidationError(
+            _("Unknown country code “%(value)s”: give an ISO alpha-2 code such as US."), params={"value": value}
+        )
 
 
 class AnalyticsParamsForm(forms.Form):
@@ -86,8 +103,7 @@ class AnalyticsParamsForm(forms.Form):
 
     def clean_weapon(self) -> str:
         value = (self.cleaned_data.get("weapon") or "").strip()
-        if value and not weapon_models_matching(value).exists():
-            raise forms.ValidationError(_("No weapon model or alias “%(value)s”."), params={"value": value})
+        validate_weapon(value)
         return value
 
     def clean_family(self) -> str:

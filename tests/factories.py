@@ -6,7 +6,15 @@ import factory
 from django.contrib.auth import get_user_model
 
 from components.models import Category, HSCode, Part
-from manufacturers.models import Designation, Manufacturer, ManufacturerAlias, Ownership
+from manufacturers.models import (
+    Designation,
+    ListedEntity,
+    ListedOwnership,
+    ListImport,
+    Manufacturer,
+    ManufacturerAlias,
+    Ownership,
+)
 from provenance.models import (
     Finding,
     Organisation,
@@ -81,7 +89,8 @@ class DesignationFactory(factory.django.DjangoModelFactory):
         model = Designation
 
     manufacturer = factory.SubFactory(ManufacturerFactory)
-    authority = Designation.Authority.US_BIS_ENTITY
+    authority = "US"
+    program = "US-BIS-EL"
     listed_on = dt.date(2022, 3, 1)
 
 
@@ -186,3 +195,34 @@ class OrganisationAPIKeyFactory(factory.django.DjangoModelFactory):
 
     organisation = factory.SubFactory(OrganisationFactory)
     name = factory.Sequence(lambda n: f"key {n}")
+
+
+class ListImportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ListImport
+
+    format = ListImport.Format.FTM
+    file_name = "entities.ftm.json"
+    sha256 = "0" * 64
+
+
+class ListedEntityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ListedEntity
+
+    source_id = factory.Sequence(lambda n: f"NK-test-{n}")
+    schema = "Company"
+    caption = factory.Sequence(lambda n: f"JSC Listed {n}")
+    names = factory.LazyAttribute(lambda o: [["name", o.caption]])
+    countries = factory.LazyFunction(lambda: ["RU"])
+    import_run = factory.SubFactory(ListImportFactory)
+
+
+class ListedOwnershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ListedOwnership
+
+    source_id = factory.Sequence(lambda n: f"NK-own-{n}")
+    owner = factory.SubFactory(ListedEntityFactory)
+    asset = factory.SubFactory(ListedEntityFactory)
+    percentage = 49

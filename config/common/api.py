@@ -3,22 +3,27 @@
 The OpenAPI defaults are in `config.common.api_schema` (importing drf-spectacular here would be circular:
 DRF imports this module while it is still loading its generic views)."""
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
+from rest_framework.filters import SearchFilter
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.views import exception_handler
 
 __all__ = [
+    "BoundedSearchFilter",
     "CountCachingPaginator",
     "DeferredJoinPagination",
     "ErrorSerializer",
     "StandardPagination",
     "ValidationErrorSerializer",
     "api_exception_handler",
+    "query_params_check",
 ]
 
 
@@ -52,6 +57,7 @@ class StandardPagination(PageNumberPagination):
     max_page_size = 500
 
     def paginate_queryset(self, queryset, request, view=None):
+        self.check_depth(request)
         count_key, timeout = view.count_cache_key() if hasattr(view, "count_cache_key") else (None, 0)
         make_paginator = self.paginator_factory(view)
 
@@ -63,6 +69,41 @@ class StandardPagination(PageNumberPagination):
 
     def paginator_factory(self, view):
         return CountCachingPaginator
+
+    def check_depth(self, request) -> None:
+        """Refuse a page past `API_MAX_PAGE_DEPTH` rows: an OFFSET that deep costs seconds and no partner needs
+        it (narrow the filter instead)."""
+        page_size = self.get_page_size(request) or self.page_size
+        try:
+            page = int(request.query_params.get(self.page_query_param) or 1)
+        except ValueError:
+            return  # DRF answers an unreadable page number with its own 404
+        if page * page_size > settings.API_MAX_PAGE_DEPTH:
+            raise ValidationError(
+                {
+                    self.page_query_param: [
+                        _("Pages reach at most %(n)d rows deep: narrow the filters instead of paging further.")
+                        % {"n": settings.API_MAX_PAGE_DEPTH}
+                    ]
+                }
+            )
+
+
+class BoundedSearchFilter(SearchFilter):
+    """DRF's search, with at most `API_MAX_SEARCH_TERMS` terms (each term adds a clause per search field: a
+    thousand of them overflow SQLite's expression tree and cost PostgreSQL seconds)."""
+
+    def get_search_terms(self, request):
+        terms = super().get_search_terms(request)
+        if len(terms) > settings.API_MAX_SEARCH_TERMS:
+            raise ValidationError(
+                {
+                    self.search_param: [
+                        _("At most %(n)d search terms.") % {"n": settings.API_MAX_SEARCH_TERMS},
+                    ]
+                }
+            )
+        return terms
 
 
 class DeferredJoinPaginator(CountCachingPaginator):
@@ -98,6 +139,22 @@ class DeferredJoinPagination(StandardPagination):
             return DeferredJoinPaginator(object_list, per_page, rows=rows, **kwargs)
 
         return paginator
+
+
+def query_params_check(params, *, allowed: set[str] | None) -> None:
+    """Refuse (400) NUL characters anywhere in the query string, and any parameter outside `allowed` (None: any):
+    a typo is reported rather than ignored, and junk parameters cannot multiply cache entries."""
+    errors = {}
+    for name, values in params.lists():
+        label = name[:40]
+        if "\x00" in name or any("\x00" in value for value in values):
+            errors[label.replace("\x00", "")] = [_("Must not contain NUL characters.")]
+        elif allowed is not None and name not in allowed:
+            errors[label] = [
+                _("Unknown parameter; this endpoint takes: %(names)s.") % {"names": ", ".join(sorted(allowed))}
+            ]
+    if errors:
+        raise ValidationError(errors)
 
 
 class ErrorSerializer(serializers.Serializer):

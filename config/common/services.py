@@ -2,7 +2,7 @@
 
 from typing import Literal
 
-from django.db import models
+from django.db import connection, models
 
 Outcome = Literal["created", "changed", "unchanged"]
 
@@ -26,3 +26,12 @@ def object_upsert[M: models.Model](model: type[M], *, lookup: dict, values: dict
     obj.full_clean()
     obj.save()
     return obj, "changed"
+
+
+def rows_copy(model: type[models.Model], fields: tuple[str, ...] | list[str], rows: list[tuple]) -> None:
+    """PostgreSQL: COPY `rows` (values of `fields`, in order) into the table of `model`."""
+    columns = ", ".join(connection.ops.quote_name(model._meta.get_field(n).column) for n in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)

@@ -6,13 +6,15 @@
 from pathlib import Path
 
 import environ
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
 
 SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-do-not-use-in-production")
-DEBUG = env.bool("DEBUG", default=True)
+# Off unless asked for (DEBUG=1): a debug 404 page lists every URL of the site, a debug 500 its settings.
+DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -33,22 +35,28 @@ INSTALLED_APPS = [
     "django_countries",
     "simple_history",
     "django_tasks_db",
+    "axes",
     "config.common",
     "manufacturers",
     "components",
     "provenance",
+    "catalogue",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: refuses a locked-out login with its own response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -96,13 +104,16 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
+LANGUAGES = [("uk", "Українська"), ("en", "English")]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
-MEDIA_URL = "media/"
+MEDIA_URL = "media/"  # served by provenance.media.media_file_view (permission-checked), never as static files
+# Static files from the apps' directories, without collectstatic, when DEBUG is off (`make run`).
+WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -121,6 +132,11 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # Rendered responses of the partner API's read endpoints, in the default cache, keyed by the data version
 # (provenance.api.caching): a change to the evidence is never served stale. 0 turns the cache off.
 API_RESPONSE_CACHE_SECONDS = env.int("API_RESPONSE_CACHE_SECONDS", default=600)
+
+# The public catalogue (catalogue.caching): rendered pages kept in the default cache under the data version
+# (0 turns it off), and how long a browser or proxy may reuse a page before revalidating its ETag.
+CATALOGUE_CACHE_SECONDS = env.int("CATALOGUE_CACHE_SECONDS", default=600)
+CATALOGUE_MAX_AGE = env.int("CATALOGUE_MAX_AGE", default=60)
 
 TASKS = {
     "default": {
@@ -144,7 +160,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "config.common.api.api_exception_handler",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.SearchFilter",
+        "config.common.api.BoundedSearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
 }
@@ -191,3 +207,50 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
+
+# Teardown imports: what one file may expand to and hold (provenance.teardown.readers / validation). Each limit
+# is checked before the work it bounds; past one the file is refused with a message naming the setting.
+TEARDOWN_XLSX_MAX_UNCOMPRESSED_BYTES = env.int("TEARDOWN_XLSX_MAX_UNCOMPRESSED_BYTES", default=256 * 1024 * 1024)
+TEARDOWN_XLSX_MAX_SHARED_STRINGS_BYTES = env.int("TEARDOWN_XLSX_MAX_SHARED_STRINGS_BYTES", default=64 * 1024 * 1024)
+TEARDOWN_XLSX_MAX_RATIO = env.int("TEARDOWN_XLSX_MAX_RATIO", default=100)
+TEARDOWN_MAX_ROWS = env.int("TEARDOWN_MAX_ROWS", default=1_000_000)
+TEARDOWN_MAX_ITEMS = env.int("TEARDOWN_MAX_ITEMS", default=10_000)
+TEARDOWN_MAX_ERRORS = env.int("TEARDOWN_MAX_ERRORS", default=1_000)
+TEARDOWN_ERRORS_SHOWN = env.int("TEARDOWN_ERRORS_SHOWN", default=100)  # on the admin page; the rest as a CSV file
+
+# Partner API cost bounds (provenance.api): pages reach at most this many rows deep, a search has at most this
+# many terms; a query parameter the endpoint does not know is a 400 (and never reaches the cache key).
+API_MAX_PAGE_DEPTH = env.int("API_MAX_PAGE_DEPTH", default=10_000)
+API_MAX_SEARCH_TERMS = env.int("API_MAX_SEARCH_TERMS", default=10)
+
+# Django's Content-Security-Policy on every response (the admin, the analytics pages, the API docs): scripts,
+# fonts and styles only from this site, no inline script, no framing. Rendered briefings and stored files set a
+# stricter one of their own. The inline styles are matplotlib's SVG charts and the admin's.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
+# Briefings a partner organisation may have queued or rendering at once (more: 429 with Retry-After seconds).
+BRIEFING_QUEUE_PER_ORGANISATION = env.int("BRIEFING_QUEUE_PER_ORGANISATION", default=3)
+BRIEFING_QUEUE_RETRY_AFTER = env.int("BRIEFING_QUEUE_RETRY_AFTER", default=60)
+# PostgreSQL: a partner request's queries are cancelled after this many milliseconds (503 with a message).
+API_PARTNER_STATEMENT_TIMEOUT_MS = env.int("API_PARTNER_STATEMENT_TIMEOUT_MS", default=10_000)
+
+# Failed admin logins (django-axes): after AXES_FAILURE_LIMIT failures for one user name from one address, that
+# pair is locked out for AXES_COOLOFF_TIME (hours), even with the right password; every attempt is kept in the
+# admin (Axes → Access attempts / failures). A successful login resets the count.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_TIME", default=0.25)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Refused partner API keys per client address and minute before that address gets 429s (each one is logged).
+API_BAD_KEY_PER_MINUTE = env.int("API_BAD_KEY_PER_MINUTE", default=20)

@@ -12,11 +12,18 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from components.models import Part
+from components.partnumbers import part_number_key
 from config.common.admin import HistoryWithoutRevertAdmin
 from manufacturers.admin import AliasInlineFormSet
+from provenance import finding_rules as rules
+from provenance.admin.findings_table import FindingLinesFormSet, finding_lookup_view
+from provenance.admin.lists import FindingListMixin, FindingsCountryFilter, RecoveredItemSearchMixin
+from provenance.admin.photos import EvidencePhotoAdminMixin, EvidenceThumbnailMixin
 from provenance.admin.reports import briefing_for_items, briefing_for_weapon_models
 from provenance.admin.teardown import TEARDOWN_EXPORT_ACTIONS
 from provenance.admin.workflow import REVIEW_ACTIONS, ReviewWorkflowAdminMixin
@@ -47,6 +54,7 @@ from provenance.services.findings import (
     recovered_item_save,
 )
 from provenance.services.organisations import organisation_internal
+from provenance.services.photos import evidence_public_set
 
 # ---------------------------------------------------------------------------------------------------------
 # Finding lines
@@ -76,8 +84,24 @@ class PreloadedAutocompleteSelect(AutocompleteSelect):
         return [default]
 
 
+def _part_typed(fields: list[str]) -> list[str]:
+    """The form's fields: the part is typed as its number (quick entry), not picked from the catalogue."""
+    return ["part_number" if name == "part" else name for name in fields]
+
+
 class FindingForm(forms.ModelForm):
-    """A finding line; the country is typed (US, USA, United States, UK) and checked against the maker."""
+    """A finding line; the part number and country are typed and checked against the maker.
+
+    The typed part number names the line's maker's part of that number (`provenance.finding_rules`, the rule the
+    import applies); one the catalogue does not hold is created when the line is saved (`findings_save`).
+    """
+
+    part_number = forms.CharField(
+        label=_("part number"),
+        required=False,
+        max_length=100,
+        help_text=_("As printed; a number the catalogue does not hold is added for the manufacturer on save."),
+    )
 
     country = forms.CharField(
         label=_("maker's country"),
@@ -96,7 +120,7 @@ class FindingForm(forms.ModelForm):
 
     class Meta:
         model = Finding
-        fields = admin_fields("line")
+        fields = _part_typed(admin_fields("line"))
         widgets = {
             "line_no": forms.NumberInput(attrs={"style": "width: 4em"}),
             "marking": forms.TextInput(attrs={"size": 18}),
@@ -112,6 +136,8 @@ class FindingForm(forms.ModelForm):
         self.fields["line_no"].required = False
         if self.instance.pk is None:
             self.initial["line_no"] = None
+        elif self.instance.part_id is not None:
+            self.initial.setdefault("part_number", self.instance.part.part_number)
         for name in ("part", "manufacturer", "category", "item"):
             related = self.instance._state.fields_cache.get(name) if name in self.fields else None
             widget = getattr(self.fields[name].widget, "widget", None) if related is not None else None
@@ -120,11 +146,12 @@ class FindingForm(forms.ModelForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        if self.errors.get("part") or self.errors.get("manufacturer"):
+        if self.errors.get("part_number") or self.errors.get("manufacturer"):
             return cleaned
         try:
+            self.instance.part = part = self._typed_part(cleaned)
             cleaned["manufacturer"], cleaned["country"] = finding_attribution(
-                part=cleaned.get("part"), manufacturer=cleaned.get("manufacturer"), country=cleaned.get("country")
+                part=part, manufacturer=cleaned.get("manufacturer"), country=cleaned.get("country")
             )
         except ValidationError:
             self._validate_constraints = False  # the rule's message says it; the constraint would repeat it
@@ -133,17 +160,52 @@ class FindingForm(forms.ModelForm):
             cleaned["line_no"] = 0
         return cleaned
 
+    def _typed_part(self, cleaned: dict) -> Part | None:
+        """The part the typed number names: the chosen maker's (unsaved when new: `findings_save` creates it); with
+        no maker chosen, the part of the one maker the catalogue holds that number under, as the import does."""
+        number = " ".join((cleaned.get("part_number") or "").split())
+        maker = cleaned.get("manufacturer")
+        if number and maker is None:
+            holders = Part.objects.filter(part_number_key=part_number_key(number)).select_related("manufacturer")[:2]
+            if len(holders) == 1:
+                return holders[0]
+        key, problems = rules.part_key(part_number=number, has_maker=maker is not None)
+        if problems:
+            raise ValidationError({"part_number": [problem.message for problem in problems]})
+        if not key:
+            return None
+        current = self.instance.part if self.instance.part_id else None
+        if current is not None and current.manufacturer_id == maker.pk and current.part_number_key == key:
+            return current
+        known = Part.objects.filter(manufacturer=maker, part_number_key=key).select_related("manufacturer").first()
+        return known or Part(manufacturer=maker, part_number=number, part_number_key=key)
+
 
 class FindingInline(admin.TabularInline):
+    """One page of the item's lines, editable, under the read-only table of all of them (findings_table)."""
+
     model = Finding
     form = FindingForm
-    autocomplete_fields = ["part", "manufacturer", "category"]
+    formset = FindingLinesFormSet
+    template = "admin/provenance/recovereditem/findings_inline.html"
+    fields = FindingForm.Meta.fields
+    autocomplete_fields = ["manufacturer", "category"]
     extra = 3
     show_change_link = True
 
+    class Media:
+        css = {"all": ["provenance/admin/findings.css"]}
+        js = ["provenance/admin/findings.js"]
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Finding]:
         # Row titles and autocomplete labels name the part (with its maker), the maker and the category.
-        return super().get_queryset(request).select_related("part__manufacturer", "manufacturer", "category")
+        queryset = super().get_queryset(request).select_related("part__manufacturer", "manufacturer", "category")
+        return queryset.order_by("line_no", "id")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.lines_page = request.GET.get("lines")  # a fresh class per request
+        return formset
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name in self.get_autocomplete_fields(request):
@@ -161,7 +223,7 @@ class FindingInline(admin.TabularInline):
         return field
 
 
-class FindingEvidenceInline(admin.TabularInline):
+class FindingEvidenceInline(EvidenceThumbnailMixin, admin.TabularInline):
     """Photos of one finding (on the finding's own page)."""
 
     model = EvidenceFile
@@ -175,7 +237,7 @@ class EvidenceFileForm(forms.ModelForm):
 
     class Meta:
         model = EvidenceFile
-        fields = ["file", "description"]
+        fields = ["file", "description", "public"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -192,12 +254,12 @@ class EvidenceFileForm(forms.ModelForm):
         return upload
 
 
-class EvidenceFileInline(admin.TabularInline):
+class EvidenceFileInline(EvidenceThumbnailMixin, admin.TabularInline):
     model = EvidenceFile
     fk_name = "item"
     form = EvidenceFileForm
-    fields = ["file", "description", "size", "sha256", "uploaded_by", "created_at"]
-    readonly_fields = ["size", "sha256", "uploaded_by", "created_at"]
+    fields = ["thumbnail", "file", "description", "public", "size", "sha256", "uploaded_by", "created_at"]
+    readonly_fields = ["thumbnail", "size", "sha256", "uploaded_by", "created_at"]
     extra = 1
     can_delete = False  # evidence is kept; a wrong upload is described as such, not erased
 
@@ -217,7 +279,7 @@ def _save_evidence_formset(formset: BaseInlineFormSet, request: HttpRequest, **a
         if form.instance.pk:
             form.instance.description = form.cleaned_data.get("description", "")
             form.instance.save(update_fields=["description", "updated_at"])
-            formset.changed_objects.append((form.instance, ["description"]))
+            formset.changed_objects.append((form.instance, form.changed_data))
         elif form.cleaned_data.get("file"):
             form.instance = evidence_file_store(
                 file=form.cleaned_data["file"],
@@ -226,6 +288,10 @@ def _save_evidence_formset(formset: BaseInlineFormSet, request: HttpRequest, **a
                 **attach,
             )
             formset.new_objects.append(form.instance)
+        else:
+            continue
+        if "public" in form.changed_data:  # a public copy without metadata is made (or deleted) by the service
+            evidence_public_set(evidence=form.instance, public=form.cleaned_data["public"], user=request.user)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -263,7 +329,7 @@ class RecoveredYearFilter(admin.SimpleListFilter):
 
 
 @admin.register(RecoveredItem)
-class RecoveredItemAdmin(ReviewWorkflowAdminMixin, HistoryWithoutRevertAdmin):
+class RecoveredItemAdmin(ReviewWorkflowAdminMixin, RecoveredItemSearchMixin, HistoryWithoutRevertAdmin):
     list_display = [
         "reference",
         "weapon",
@@ -276,13 +342,9 @@ class RecoveredItemAdmin(ReviewWorkflowAdminMixin, HistoryWithoutRevertAdmin):
     ]
     list_filter = ["weapon_model", FindingCountryFilter, "status", "tlp", RecoveredYearFilter]
     actions = [*REVIEW_ACTIONS, briefing_for_items, *TEARDOWN_EXPORT_ACTIONS]
-    search_fields = [
-        "reference",
-        "serial_number",
-        "findings__part__part_number",
-        "findings__marking",
-        "findings__manufacturer__name",
-    ]
+    # Searched by provenance.selectors.search (reference, serial number, and through the findings: part
+    # number, marking, module, maker); the list here only turns the search box on.
+    search_fields = ["reference", "serial_number"]
     autocomplete_fields = ["weapon_model", "strike", "sources", "shared_with"]
     readonly_fields = ["component_summary", "created_by", "created_at", "updated_at"]
     fieldsets = [
@@ -359,22 +421,31 @@ class RecoveredItemAdmin(ReviewWorkflowAdminMixin, HistoryWithoutRevertAdmin):
 
 class FindingAdminForm(FindingForm):
     class Meta(FindingForm.Meta):
-        fields = ["item", *admin_fields("line", "page")]
+        fields = ["item", *_part_typed(admin_fields("line", "page"))]
 
 
 @admin.register(Finding)
-class FindingAdmin(HistoryWithoutRevertAdmin):
-    """Single finding lines, for search across items and for attaching photos to one line."""
+class FindingAdmin(FindingListMixin, HistoryWithoutRevertAdmin):
+    """Single finding lines, for search across items and for attaching photos to one line.
+
+    Newest first, searched and counted by `FindingListMixin` (index-served on a million lines).
+    """
 
     form = FindingAdminForm
-    list_display = ["item", "line_no", "part", "manufacturer", "country", "quantity", "date_code", "module"]
+    list_display = ["item", "line_no", "part", "manufacturer", "country_code", "quantity", "date_code", "module"]
     list_select_related = ["item", "part__manufacturer", "manufacturer"]
-    list_filter = ["confidence", "country"]
-    search_fields = ["item__reference", "part__part_number", "marking", "manufacturer__name", "module"]
-    autocomplete_fields = ["item", "part", "manufacturer", "category", "source"]
+    list_filter = ["confidence", FindingsCountryFilter]
+    # Searched by provenance.selectors.search (item reference, part number, marking, maker, module).
+    search_fields = ["marking"]
+    sortable_by = ["line_no", "country_code", "quantity"]
+    autocomplete_fields = ["item", "manufacturer", "category", "source"]
     readonly_fields = admin_fields("readonly")
     fields = [*FindingAdminForm.Meta.fields, *readonly_fields]
     inlines = [FindingEvidenceInline]
+
+    def get_urls(self):
+        lookup = path("lookup/", self.admin_site.admin_view(finding_lookup_view), name="provenance_finding_lookup")
+        return [lookup, *super().get_urls()]
 
     def save_model(self, request, obj, form, change):
         findings_save(item=obj.item, findings=[obj], user=request.user)
@@ -398,21 +469,24 @@ class EvidenceFileAddForm(EvidenceFileForm):
 
 
 @admin.register(EvidenceFile)
-class EvidenceFileAdmin(HistoryWithoutRevertAdmin):
-    """Evidence files are write-once: after upload only the description may change (kept in the history;
-    old versions cannot be restored)."""
+class EvidenceFileAdmin(EvidencePhotoAdminMixin, HistoryWithoutRevertAdmin):
+    """Evidence files are write-once: after upload only the description and whether a photo is public may
+    change (kept in the history; old versions cannot be restored)."""
 
-    list_display = ["__str__", "item", "finding", "size", "sha256", "uploaded_by", "created_at"]
+    list_display = ["thumbnail", "__str__", "item", "finding", "public", "size", "sha256", "uploaded_by", "created_at"]
+    list_filter = ["public"]
     list_select_related = ["item", "finding", "uploaded_by"]
     search_fields = ["original_name", "sha256", "item__reference", "description"]
     autocomplete_fields = ["item", "finding"]
     stored_fields = ["file", "item", "finding", "original_name", "content_type", "size", "sha256", "uploaded_by"]
 
     def get_fields(self, request, obj=None):
-        return EvidenceFileAddForm.Meta.fields if obj is None else [*self.stored_fields, "description"]
+        if obj is None:
+            return EvidenceFileAddForm.Meta.fields
+        return ["thumbnail", *self.stored_fields, "description", "public"]
 
     def get_readonly_fields(self, request, obj=None):
-        return [] if obj is None else self.stored_fields
+        return [] if obj is None else ["thumbnail", *self.stored_fields]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
@@ -422,6 +496,8 @@ class EvidenceFileAdmin(HistoryWithoutRevertAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             obj.save(update_fields=["description", "updated_at"])
+            if "public" in form.changed_data:
+                evidence_public_set(evidence=obj, public=form.cleaned_data["public"], user=request.user)
             return
         stored = evidence_file_store(
             file=form.cleaned_data["file"],
@@ -489,7 +565,7 @@ class SourceAdmin(SimpleHistoryAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "kind", "country", "is_active"]
-    list_filter = ["kind", "is_active"]
+    list_display = ["name", "kind", "country", "is_active", "named_as_owner"]
+    list_filter = ["kind", "is_active", "named_as_owner"]
     search_fields = ["name"]
     filter_horizontal = ["members"]

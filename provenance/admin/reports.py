@@ -15,6 +15,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from config.common.exports import CONTENT_TYPES
@@ -183,12 +184,12 @@ class BriefingReportAdmin(admin.ModelAdmin):
             for fmt in FORMATS
             if getattr(obj, fmt)
         ]
-        return format_html_join("<br>", '<a href="{}">{}</a> <code>{}</code>', rows) or "–"
+        return format_html_join(mark_safe("<br>"), '<a href="{}">{}</a> <code>{}</code>', rows) or "–"
 
     @admin.display(description=_("parameters"))
     def parameters_table(self, obj: BriefingReport) -> str:
         pairs = [(k, v) for k, v in (obj.parameters or {}).items() if v not in (None, "", [], False)]
-        return format_html_join("<br>", "<b>{}</b>: {}", pairs) or "–"
+        return format_html_join(mark_safe("<br>"), "<b>{}</b>: {}", pairs) or "–"
 
     def _download_url(self, obj: BriefingReport, fmt: str) -> str:
         return reverse("admin:provenance_briefingreport_download", args=[obj.pk, fmt])

@@ -7,6 +7,7 @@ and changed, or every error); step two re-validates the same file and imports it
 `provenance.services.teardown.teardown_import`; the admin holds no import logic of its own.
 """
 
+import csv
 import secrets
 import tempfile
 import time
@@ -16,14 +17,14 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from config.common.exports import CONTENT_TYPES
+from config.common.exports import CONTENT_TYPES, escape_formula
 from provenance.services.teardown import teardown_export, teardown_import
 
 __all__ = ["TEARDOWN_EXPORT_ACTIONS", "teardown_import_view"]
@@ -151,6 +152,7 @@ def _teardown_import_steps(request: HttpRequest) -> HttpResponse:
             })  # fmt: skip
             return HttpResponseRedirect(changelist)
         context.update({"form": TeardownUploadForm(), "result": result, "filename": entry["filename"]})
+        context.update(_error_context(request, result))
         return TemplateResponse(request, "admin/provenance/teardown/import.html", context)
 
     form = TeardownUploadForm(request.POST or None, request.FILES or None)
@@ -166,9 +168,39 @@ def _teardown_import_steps(request: HttpRequest) -> HttpResponse:
             _discard(_pop_upload(request, token))
             token = None
         context.update({"form": TeardownUploadForm(), "result": result, "token": token, "filename": upload.name})
+        context.update(_error_context(request, result))
     else:
         context["form"] = form
     return TemplateResponse(request, "admin/provenance/teardown/import.html", context)
+
+
+_REPORTS_SESSION_KEY = "teardown_error_reports"
+
+
+def _error_context(request: HttpRequest, result) -> dict:
+    """The errors the page shows (the first TEARDOWN_ERRORS_SHOWN) and, when there are more, a link to all of
+    them as a CSV file (written to the private upload directory, streamed back by `teardown_error_report_view`)."""
+    shown = settings.TEARDOWN_ERRORS_SHOWN
+    context = {"errors_shown": result.errors[:shown], "error_report": None}
+    if len(result.errors) <= shown:
+        return context
+    token = secrets.token_urlsafe(24)
+    with open(_upload_dir() / f"{token}.errors.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([_("Row"), _("Column"), _("Value"), _("Problem")])
+        for error in result.errors:
+            writer.writerow([error.row or "", error.column, escape_formula(error.value), escape_formula(error.message)])
+    request.session[_REPORTS_SESSION_KEY] = [*request.session.get(_REPORTS_SESSION_KEY, [])[-9:], token]
+    context["error_report"] = reverse("admin:provenance_teardown_errors", args=[token])
+    return context
+
+
+def teardown_error_report_view(request: HttpRequest, token: str) -> HttpResponse:
+    """The error report of one of this session's previews, as a CSV download."""
+    path_ = _upload_dir() / f"{token}.errors.csv"
+    if token not in request.session.get(_REPORTS_SESSION_KEY, []) or not path_.is_file():
+        raise Http404
+    return FileResponse(open(path_, "rb"), as_attachment=True, filename="teardown-errors.csv", content_type="text/csv")
 
 
 # --- export actions on the recovered-item list -------------------------------------------------------------

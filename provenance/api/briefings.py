@@ -12,22 +12,24 @@ make: it changes no data, it only issues a document from what the partner can al
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.common.exports import CONTENT_TYPES
 from provenance.briefings.params import params_from_query
-from provenance.models import BriefingReport, OrganisationAPIKey
-from provenance.selectors.visibility import is_staff_user, items_visible_to
+from provenance.models import BriefingReport, OrganisationAPIKey, RecoveredItem
+from provenance.selectors.visibility import internal_user_may_view, items_visible_to
 from provenance.services.briefings import FORMATS, briefing_request
 
 from .views import PartnerAPIMixin
@@ -51,14 +53,36 @@ PARAMETER_NAMES = (
 
 
 class MayRequestBriefings(BasePermission):
-    """Partner keys may read and request briefings (not change or delete them); staff sessions may too."""
+    """Partner keys may read and request briefings (not change or delete them); staff sessions may too, with
+    the admin's permissions: view briefing reports to read them, add one (and view the items) to request one."""
 
-    message = "Briefings are for partner keys and staff accounts."
+    message = _("Briefings are for partner keys and staff accounts with the briefing permissions.")
 
     def has_permission(self, request, view) -> bool:
         if request.method not in ("GET", "HEAD", "OPTIONS", "POST"):
             return False
-        return isinstance(request.auth, OrganisationAPIKey) or is_staff_user(request.user)
+        if isinstance(request.auth, OrganisationAPIKey):
+            return True
+        if request.method == "POST":
+            return internal_user_may_view(request.user, RecoveredItem) and request.user.has_perm(
+                "provenance.add_briefingreport"
+            )
+        return internal_user_may_view(request.user, BriefingReport)
+
+
+def _check_queue_quota(organisation) -> None:
+    """One organisation may have at most BRIEFING_QUEUE_PER_ORGANISATION reports waiting or rendering: past that
+    a request is a 429 (Retry-After), so one partner cannot fill the worker's queue ahead of the others."""
+    limit = settings.BRIEFING_QUEUE_PER_ORGANISATION
+    pending = BriefingReport.objects.filter(
+        organisation=organisation, state__in=[BriefingReport.State.QUEUED, BriefingReport.State.RUNNING]
+    )
+    if pending.count() >= limit:
+        raise Throttled(
+            wait=settings.BRIEFING_QUEUE_RETRY_AFTER,
+            detail=_("%(n)d briefings of your organisation are still being prepared: wait for one to finish.")
+            % {"n": limit},
+        )
 
 
 class BriefingSerializer(serializers.Serializer):
@@ -84,7 +108,7 @@ class BriefingAPIMixin(PartnerAPIMixin):
         caller = self.caller()
         if caller["organisation"] is not None:
             return BriefingReport.objects.filter(organisation=caller["organisation"])
-        if is_staff_user(caller["user"]):
+        if internal_user_may_view(caller["user"], BriefingReport):
             return BriefingReport.objects.all()
         return BriefingReport.objects.none()
 
@@ -138,6 +162,8 @@ class BriefingListView(BriefingAPIMixin, APIView):
             )
         except DjangoValidationError as error:
             raise ValidationError(error.message_dict) from error
+        if organisation is not None:
+            _check_queue_quota(organisation)
         hidden = organisation is not None and params.item
         if hidden and not items_visible_to(organisation=organisation).filter(reference=params.item).exists():
             # The same message as for an item that does not exist: hidden items must not be probed.

@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from components.models import Part
 from manufacturers.models import Manufacturer
+from provenance.filters import validate_country, validate_weapon
 from provenance.models import Finding, RecoveredItem, Strike, WeaponModel
 from provenance.models.items import TLP
 from provenance.selectors.analytics import weapon_models_matching
@@ -75,7 +76,9 @@ class StrikeFilter(filters.FilterSet):
 
 
 class RecoveredItemFilter(filters.FilterSet):
-    weapon = filters.CharFilter(method=_weapon("weapon_model"), label="weapon (designation or alias)")
+    weapon = filters.CharFilter(
+        method=_weapon("weapon_model"), label="weapon (designation or alias)", validators=[validate_weapon]
+    )
     family = filters.CharFilter(field_name="weapon_model__family", lookup_expr="iexact")
     reference = filters.CharFilter()
     strike = IdFilter(field_name="strike_id")
@@ -90,13 +93,17 @@ class RecoveredItemFilter(filters.FilterSet):
 
 
 class FindingFilter(filters.FilterSet):
-    weapon = filters.CharFilter(method=_weapon("item__weapon_model"), label="weapon (designation or alias)")
+    weapon = filters.CharFilter(
+        method=_weapon("item__weapon_model"), label="weapon (designation or alias)", validators=[validate_weapon]
+    )
     family = filters.CharFilter(field_name="item__weapon_model__family", lookup_expr="iexact")
     item = filters.CharFilter(field_name="item__reference", label="recovered item (reference)")
     recovered_from = filters.DateFilter(field_name="item__recovered_on", lookup_expr="gte")
     recovered_to = filters.DateFilter(field_name="item__recovered_on", lookup_expr="lte")
-    country = filters.CharFilter(lookup_expr="iexact", label="maker's country (ISO alpha-2)")
-    origin_country = filters.CharFilter(lookup_expr="iexact")
+    country = filters.CharFilter(
+        lookup_expr="iexact", label="maker's country (ISO alpha-2)", validators=[validate_country]
+    )
+    origin_country = filters.CharFilter(lookup_expr="iexact", validators=[validate_country])
     manufacturer = IdFilter(field_name="manufacturer_id")
     part_number = filters.CharFilter(field_name="part__part_number", lookup_expr="iexact")
     category = filters.CharFilter(field_name="category__name", lookup_expr="iexact")
@@ -126,7 +133,7 @@ class FindingFilter(filters.FilterSet):
 
 
 class ManufacturerFilter(filters.FilterSet):
-    country = filters.CharFilter(lookup_expr="iexact")
+    country = filters.CharFilter(lookup_expr="iexact", validators=[validate_country])
 
     class Meta:
         model = Manufacturer

@@ -1,19 +1,24 @@
-"""Who may call the API: a valid organisation key (read-only) or a staff user's session."""
+"""Who may call the API: a valid organisation key (read-only) or a staff user's session with the admin's
+view permissions for what the endpoint shows."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from provenance.models import OrganisationAPIKey
-from provenance.selectors.visibility import is_staff_user
+from provenance.selectors.visibility import internal_user_may_view, is_staff_user
 
 __all__ = ["IsPartnerOrStaff"]
 
 
 class IsPartnerOrStaff(BasePermission):
-    """Partner keys may read; staff users may use the API with their session; nobody else."""
+    """Partner keys may read; staff users may use the API with their session when they hold the view
+    permissions of the endpoint's models (`view.permission_models`), exactly as the admin asks; nobody else."""
 
-    message = "This API is for partner keys (read-only) and staff accounts."
+    message = _("This API is for partner keys (read-only) and staff accounts with the view permission.")
 
     def has_permission(self, request, view) -> bool:
         if isinstance(request.auth, OrganisationAPIKey):
             return request.method in SAFE_METHODS
-        return is_staff_user(request.user)
+        if not is_staff_user(request.user):
+            return False
+        return all(internal_user_may_view(request.user, model) for model in getattr(view, "permission_models", ()))

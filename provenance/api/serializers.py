@@ -3,6 +3,7 @@ people, evidence file paths, who else an item is shared with) are never serialis
 
 from django.db.models import QuerySet
 from django.db.models.manager import BaseManager
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from components.models import Part
@@ -169,8 +170,16 @@ class FindingSerializer(FindingInItemSerializer):
 class RecoveredItemSerializer(serializers.ModelSerializer):
     weapon_model = WeaponModelRefSerializer(read_only=True)
     strike = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
-    owner = serializers.CharField(source="owner.name", read_only=True)
+    owner = serializers.SerializerMethodField()
     findings_count = serializers.IntegerField(read_only=True)
+
+    def get_owner(self, item: RecoveredItem) -> str | None:
+        """The owner's name, to staff, to the owner itself, and to others when the owner chose to be named."""
+        view = self.context.get("view")
+        organisation = view.caller()["organisation"] if view is not None else None
+        if organisation is None or organisation.pk == item.owner_id or item.owner.named_as_owner:
+            return item.owner.name
+        return None
 
     class Meta:
         model = RecoveredItem
@@ -233,24 +242,58 @@ class WeaponModelSerializer(serializers.ModelSerializer):
 
 
 class DesignationSerializer(serializers.ModelSerializer):
+    """A designation of a manufacturer: entered by hand (`via: manual`) or on a listed entity it is matched to
+    by a confirmed match (`via: match`, with the list's entity id)."""
+
     source_url = OptionalURLField()
+    via = serializers.SerializerMethodField()
+    listed_entity = serializers.SerializerMethodField()
 
     class Meta:
         model = Designation
-        fields = ["authority", "program", "listed_on", "delisted_on", "reference", "source_url"]
+        fields = [
+            "authority",
+            "program",
+            "measure",
+            "listed_on",
+            "date_kind",
+            "delisted_on",
+            "reference",
+            "source_url",
+            "via",
+            "listed_entity",
+        ]
         read_only_fields = fields
+
+    def get_via(self, obj: Designation) -> str:
+        return "manual" if obj.listed_entity_id is None else "match"
+
+    def get_listed_entity(self, obj: Designation) -> str | None:
+        return self.context.get("listed_ids", {}).get(obj.listed_entity_id)
 
 
 class ManufacturerSerializer(serializers.ModelSerializer):
     country = _country()
     aliases = serializers.SlugRelatedField(many=True, read_only=True, slug_field="alias")
-    designations = DesignationSerializer(many=True, read_only=True)
+    designations = serializers.SerializerMethodField()
     website = OptionalURLField()
 
     class Meta:
         model = Manufacturer
         fields = ["id", "name", "country", "website", "aliases", "designations"]
         read_only_fields = fields
+
+    @extend_schema_field(DesignationSerializer(many=True))
+    def get_designations(self, obj: Manufacturer) -> list[dict]:
+        """Its own designations and those of the listed entities it is confirmed to be (prefetched by the view:
+        `manufacturers.selectors.manufacturers_with_designations`)."""
+        designations = list(obj.designations.all())
+        listed_ids = {}
+        for match in getattr(obj, "confirmed_matches", ()):
+            listed_ids[match.listed_entity_id] = match.listed_entity.source_id
+            designations.extend(match.listed_entity.designations.all())
+        context = {**self.context, "listed_ids": listed_ids}
+        return DesignationSerializer(designations, many=True, context=context).data
 
 
 class PartSerializer(serializers.ModelSerializer):
@@ -331,3 +374,45 @@ class ShiftSerializer(serializers.Serializer):
     periods = ShiftPeriodSerializer(many=True)
     undated = serializers.IntegerField(help_text="Counted in no period: the period (date) is unknown.")
     rows = ShiftRowSerializer(many=True)
+
+
+class CoverageDesignationSerializer(serializers.Serializer):
+    authority = serializers.CharField(help_text="EU or an ISO 3166-1 alpha-2 code.")
+    programme = serializers.CharField()
+    measure = serializers.CharField()
+    listed_on = serializers.DateField(allow_null=True)
+    date_kind = serializers.CharField(help_text="listing, entry into force, first seen or unknown.")
+    via = serializers.ChoiceField(choices=["match", "manual", "owner"])
+    listed_entity = serializers.CharField(allow_null=True, help_text="The list's entity id.")
+    source_url = serializers.CharField()
+
+
+class CoverageRowSerializer(serializers.Serializer):
+    key = serializers.CharField(allow_null=True, help_text="null: the maker is unknown.")
+    label = serializers.CharField()
+    country = serializers.CharField(allow_null=True)
+    count = serializers.IntegerField()
+    designations = CoverageDesignationSerializer(many=True)
+    listed_by = serializers.ListField(child=serializers.CharField())
+    not_listed_by = serializers.ListField(child=serializers.CharField())
+
+
+class CoverageSummarySerializer(serializers.Serializer):
+    listed = serializers.IntegerField()
+    not_listed = serializers.IntegerField()
+    maker_unknown = serializers.IntegerField()
+
+
+class SanctionsCoverageSerializer(serializers.Serializer):
+    """The JSON of `manage.py sanctions_coverage --format json` (documentation only)."""
+
+    filters = serializers.DictField(child=serializers.CharField())
+    unit = serializers.CharField()
+    attribution = serializers.CharField()
+    foreign_only = serializers.BooleanField()
+    status = serializers.CharField()
+    as_of = serializers.DateField()
+    total = serializers.IntegerField()
+    authorities = serializers.ListField(child=serializers.CharField())
+    rows = CoverageRowSerializer(many=True)
+    summary = serializers.DictField(child=CoverageSummarySerializer(), help_text="Units per authority.")

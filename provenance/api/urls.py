@@ -21,5 +21,6 @@ urlpatterns = [
     path("v1/recovered-items/<int:pk>/review/", ItemReviewView.as_view(), name="recovered-item-review"),
     path("v1/stats/breakdown/", views.BreakdownView.as_view(), name="stats-breakdown"),
     path("v1/stats/shift/", views.ShiftView.as_view(), name="stats-shift"),
+    path("v1/stats/sanctions/", views.SanctionsCoverageView.as_view(), name="stats-sanctions"),
     path("v1/briefings/", include("provenance.api.briefings")),
 ]

@@ -1,7 +1,10 @@
 """Partner API views: thin viewsets whose querysets all start from `provenance.selectors.visibility`."""
 
+from django.conf import settings
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
@@ -11,21 +14,27 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from components.models import Part
-from config.common.api import DeferredJoinPagination, StandardPagination
+from config.common.api import DeferredJoinPagination, StandardPagination, query_params_check
 from manufacturers.models import Manufacturer
+from manufacturers.selectors import manufacturers_with_designations
 from provenance.filters import AnalyticsParamsForm
-from provenance.models import Finding, OrganisationAPIKey, Strike, WeaponModel
+from provenance.models import Finding, OrganisationAPIKey, RecoveredItem, Strike, WeaponModel
 from provenance.selectors.analytics import ATTRIBUTIONS, DIMENSIONS, PERIODS, STATUSES, UNITS, breakdown, shift
+from provenance.selectors.sanctions import sanctions_coverage
 from provenance.selectors.visibility import (
     findings_visible_to,
-    is_staff_user,
+    internal_user_may_view,
     items_visible_to,
-    reference_data_visible_to,
+    manufacturers_visible_to,
+    parts_visible_to,
+    strikes_visible_to,
+    weapon_models_visible_to,
 )
 from provenance.services.sharing import access_log_record
+from provenance.services.statement_timeout import is_statement_timeout, partner_statement_timeout
 
 from . import filters, serializers
-from .authentication import BearerAPIKeyAuthentication
+from .authentication import BearerAPIKeyAuthentication, bearer_key_presented, client_ip
 from .caching import CachedResponseMixin
 from .permissions import IsPartnerOrStaff
 from .throttling import PartnerKeyRateThrottle
@@ -43,23 +52,44 @@ class PartnerAPIMixin:
     permission_classes = [IsPartnerOrStaff]
     throttle_classes = [PartnerKeyRateThrottle]
     records_returned: int | None = None
+    # A staff session needs these models' view permissions, as in the admin (`permissions.IsPartnerOrStaff`).
+    permission_models: tuple = (RecoveredItem, Finding)
 
     def caller(self) -> dict:
         """The visibility selectors' arguments for this request: the key's organisation or the user."""
         api_key = self.request.auth if isinstance(self.request.auth, OrganisationAPIKey) else None
         return {"organisation": api_key.organisation if api_key else None, "user": self.request.user}
 
+    def allowed_query_params(self) -> set[str] | None:
+        """The query parameters this endpoint reads (None: not checked)."""
+        return None
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        query_params_check(request.query_params, allowed=self.allowed_query_params())
+        if isinstance(request.auth, OrganisationAPIKey):
+            partner_statement_timeout(milliseconds=settings.API_PARTNER_STATEMENT_TIMEOUT_MS)
+
+    def handle_exception(self, exc):
+        if is_statement_timeout(exc):
+            return Response({"detail": _("The request took too long and was stopped: narrow the filters.")}, status=503)
+        return super().handle_exception(exc)
+
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        if isinstance(getattr(request, "auth", None), OrganisationAPIKey):
+        add_never_cache_headers(response)  # partner data: never kept by a browser or a proxy
+        api_key = request.auth if isinstance(getattr(request, "auth", None), OrganisationAPIKey) else None
+        # Partner requests, and every request with a key that was refused (a guess): each one in the log.
+        if api_key is not None or bearer_key_presented(request):
             ok = 200 <= response.status_code < 300
             access_log_record(
-                api_key=request.auth,
+                api_key=api_key,
                 method=request.method,
                 path=request.path,
                 query=request.META.get("QUERY_STRING", ""),
                 status=response.status_code,
-                records=self.records_returned if ok else 0,
+                records=self.records_returned if ok and api_key is not None else 0,
+                client_ip=client_ip(request),
             )
         return response
 
@@ -72,6 +102,10 @@ class ReadOnlyViewSet(CachedResponseMixin, PartnerAPIMixin, viewsets.ReadOnlyMod
 
     def scoped_queryset(self) -> QuerySet:
         raise NotImplementedError
+
+    def allowed_query_params(self) -> set[str]:
+        allowed = {"ordering", "page", "page_size", *self.filterset_class.base_filters}
+        return allowed | {"search"} if getattr(self, "search_fields", None) else allowed
 
     def get_queryset(self) -> QuerySet:
         return self.scoped_queryset()
@@ -90,19 +124,23 @@ class ReadOnlyViewSet(CachedResponseMixin, PartnerAPIMixin, viewsets.ReadOnlyMod
 
 
 class ReferenceDataViewSet(ReadOnlyViewSet):
-    """Reference data (weapon models, strikes, manufacturers, parts): visible to every partner."""
+    """Reference data (weapon models, strikes, manufacturers, parts): what the caller may see of it
+    (`visible`, a selector of `provenance.selectors.visibility`), with `related()` loaded."""
 
-    def base_queryset(self) -> QuerySet:
-        raise NotImplementedError
+    visible = None
+
+    def related(self, queryset: QuerySet) -> QuerySet:
+        return queryset
 
     def scoped_queryset(self) -> QuerySet:
-        if not reference_data_visible_to(**self.caller()):
-            return self.base_queryset().none()
-        return self.base_queryset()
+        return self.related(type(self).visible(**self.caller()))
 
 
 class WeaponModelViewSet(ReferenceDataViewSet):
     """Weapon models (designation, family, kind, aliases)."""
+
+    permission_models = (WeaponModel,)
+    visible = weapon_models_visible_to
 
     serializer_class = serializers.WeaponModelSerializer
     filterset_class = filters.WeaponModelFilter
@@ -110,12 +148,15 @@ class WeaponModelViewSet(ReferenceDataViewSet):
     ordering_fields = ["designation", "name", "family", "id"]
     ordering = ["designation"]
 
-    def base_queryset(self) -> QuerySet:
-        return WeaponModel.objects.prefetch_related("aliases")
+    def related(self, queryset: QuerySet) -> QuerySet:
+        return queryset.prefetch_related("aliases")
 
 
 class StrikeViewSet(ReferenceDataViewSet):
     """Attack events as publicly reported."""
+
+    permission_models = (Strike,)
+    visible = strikes_visible_to
 
     serializer_class = serializers.StrikeSerializer
     filterset_class = filters.StrikeFilter
@@ -123,12 +164,15 @@ class StrikeViewSet(ReferenceDataViewSet):
     ordering_fields = ["occurred_on", "id"]
     ordering = ["-occurred_on", "id"]
 
-    def base_queryset(self) -> QuerySet:
-        return Strike.objects.prefetch_related("sources")
+    def related(self, queryset: QuerySet) -> QuerySet:
+        return queryset.prefetch_related("sources")
 
 
 class ManufacturerViewSet(ReferenceDataViewSet):
     """Manufacturers with their aliases and sanctions designations."""
+
+    permission_models = (Manufacturer,)
+    visible = manufacturers_visible_to
 
     serializer_class = serializers.ManufacturerSerializer
     filterset_class = filters.ManufacturerFilter
@@ -136,12 +180,15 @@ class ManufacturerViewSet(ReferenceDataViewSet):
     ordering_fields = ["name", "country", "id"]
     ordering = ["name"]
 
-    def base_queryset(self) -> QuerySet:
-        return Manufacturer.objects.prefetch_related("aliases", "designations")
+    def related(self, queryset: QuerySet) -> QuerySet:
+        return manufacturers_with_designations(queryset)
 
 
 class PartViewSet(ReferenceDataViewSet):
     """Catalogued parts with their HS code and CHPL tier."""
+
+    permission_models = (Part,)
+    visible = parts_visible_to
 
     serializer_class = serializers.PartSerializer
     filterset_class = filters.PartFilter
@@ -149,14 +196,15 @@ class PartViewSet(ReferenceDataViewSet):
     ordering_fields = ["part_number", "id"]
     ordering = ["part_number", "id"]
 
-    def base_queryset(self) -> QuerySet:
-        return Part.objects.select_related("manufacturer", "category__hs_code", "hs_code")
+    def related(self, queryset: QuerySet) -> QuerySet:
+        return queryset.select_related("manufacturer", "category__hs_code", "hs_code")
 
 
 class RecoveredItemViewSet(ReadOnlyViewSet):
     """Recovered weapon samples the caller may see; the detail includes the whole teardown list."""
 
     filterset_class = filters.RecoveredItemFilter
+    permission_models = (RecoveredItem,)
     search_fields = ["reference", "place", "serial_number", "weapon_model__designation"]
     ordering_fields = ["recovered_on", "analysed_on", "reference", "id"]
     ordering = ["-recovered_on", "reference"]
@@ -248,12 +296,15 @@ class AnalyticsView(CachedResponseMixin, PartnerAPIMixin, APIView):
     def get(self, request):
         return self.cached(self.analyse, request)
 
+    def allowed_query_params(self) -> set[str]:
+        return set(AnalyticsParamsForm().fields)
+
     def analyse(self, request) -> Response:
         raise NotImplementedError
 
     def analysis_kwargs(self, request) -> tuple[AnalyticsParamsForm, dict]:
         caller = self.caller()
-        staff = is_staff_user(caller["user"])
+        staff = internal_user_may_view(caller["user"], RecoveredItem)
         # A partner sees published items only, and the counting rule says so (`status: published`).
         form = AnalyticsParamsForm(request.query_params, least_status="any" if staff else "published")
         valid = form.is_valid()
@@ -298,3 +349,15 @@ class ShiftView(AnalyticsView):
     def analyse(self, request) -> Response:
         form, items = self.analysis_kwargs(request)
         return self.respond(shift(**form.shift_kwargs(), items=items))
+
+
+class SanctionsCoverageView(AnalyticsView):
+    """Per maker in the caller's visible findings: designations in force on `as_of`, who lists it, who not."""
+
+    @extend_schema(parameters=_ANALYTICS_PARAMS, responses=serializers.SanctionsCoverageSerializer)
+    def get(self, request):
+        return super().get(request)
+
+    def analyse(self, request) -> Response:
+        form, items = self.analysis_kwargs(request)
+        return self.respond(sanctions_coverage(**form.breakdown_kwargs(), items=items))

@@ -20,6 +20,7 @@ from provenance.models import Finding, RecoveredItem, Source
 from provenance.models.items import TLP
 
 from .params import BriefingParams
+from .sanctions import sanctions_tables
 
 CHUNK = 5000
 DIGEST_CHUNK = 20000
@@ -96,6 +97,11 @@ def briefing_data(*, params: BriefingParams, organisation=None) -> BriefingData:
             filters=filters, after=params.produced_after, by="country", foreign_only=params.foreign_only, **rules
         ),
     }
+    tables.update(
+        sanctions_tables(
+            filters=filters, unit=params.unit, foreign_only=params.foreign_only, as_of=params.as_of, items=restrict
+        )
+    )
     # The annex lists every finding of the selection, also when the tables count foreign parts only.
     findings_qs = Finding.objects.filter(item__in=items_qs.order_by().values("pk"))
     counts = items_qs.aggregate(n=Count("id"))

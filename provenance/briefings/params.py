@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 from provenance.selectors.analytics import RUSSIAN_INVASION
 
@@ -103,6 +104,9 @@ def params_from_query(
         errors["title"] = ["At most 300 characters."]
     if len(note) > _TEXT_LIMIT:
         errors["note"] = [f"At most {_TEXT_LIMIT} characters."]
+    for name, text in (("title", title), ("note", note)):
+        if "\x00" in text:
+            errors[name] = [gettext("Must not contain NUL characters.")]
     if errors:
         raise ValidationError(errors)
     return BriefingParams(

@@ -22,6 +22,8 @@ from provenance.models.items import TLP_COLOUR
 from provenance.selectors.analytics import ATTRIBUTION_RULES, STATUS_RULES, UNIT_RULES, counting_rule
 
 from .data import BriefingData, annex_rows_iter, list_items
+from .photos import briefing_photos
+from .sanctions import sanctions_context, sanctions_csv_sections
 
 TEMPLATE = "provenance/briefing/report.html"
 CHART_ROWS = 12
@@ -344,7 +346,9 @@ def briefing_context(
         "annex_total": data.annex_total,
         "annex_hidden": max(0, data.annex_total - len(annex)),
         "fmt_total": fmt_int(total),
+        "photo_annex": briefing_photos(items=data.selected_items),
     }
+    context.update(sanctions_context(data))
     if charts:
         from provenance.charts import bar_chart_svg, shift_chart_svg
 
@@ -521,6 +525,7 @@ def csv_sections(data: BriefingData) -> Iterator[tuple[str, list[str], Iterable[
             for r in after["rows"]
         ],
     )
+    yield from sanctions_csv_sections(data)
     yield (
         "Recovered items",
         ["reference", "weapon", "recovered on", "place", "strike", "status", "TLP", "lines", "units", "sources"],

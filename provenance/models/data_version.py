@@ -4,8 +4,8 @@ The value is written by database triggers (`provenance.services.data_version`), 
 `migrate` on every table of the manufacturers, components and provenance apps except the ones a read
 writes to (access log, API keys) or that no cached response shows (briefing reports, history tables). A
 trigger sees every write: the admin, the services, a teardown import, a bulk `QuerySet.update()`, raw SQL
-in a shell. The value is opaque: only equality matters. It is never reused, not even after a rollback
-(PostgreSQL: a sequence; SQLite: a random 63-bit number).
+in a shell. The value is opaque: only equality matters. It is never reused, not even after a rollback or
+a restore of an older dump (a random 63-bit number).
 """
 
 from django.db import models

@@ -12,6 +12,7 @@ from config.common.countries import country_code_q
 from config.common.models import TimeStampedModel
 from manufacturers.models import Manufacturer
 from provenance.finding_rules import NEEDS_MAKER_OR_COUNTRY, QUANTITY_POSITIVE
+from provenance.storage import public_media_storage
 
 from .reference import Source, Strike, WeaponModel
 from .sharing import Organisation
@@ -174,6 +175,7 @@ class Finding(TimeStampedModel):
         blank=True,
         related_name="findings",
         verbose_name=_("manufacturer"),
+        db_index=False,  # prov_finding_maker_qty (manufacturer, quantity) serves lookups and per-maker sums
     )
     country = CountryField(
         _("maker's country"), blank=True, help_text=_("The maker's HQ country, or the only thing known.")
@@ -243,6 +245,8 @@ class Finding(TimeStampedModel):
         indexes = [
             models.Index(fields=["item", "line_no"], name="prov_finding_item_line"),
             models.Index(fields=["country"], name="prov_finding_country"),
+            # The manufacturers list counts and sums each maker's lines from this index alone.
+            models.Index(fields=["manufacturer", "quantity"], name="prov_finding_maker_qty"),
             models.Index(fields=["produced_year"], name="prov_finding_produced_year"),
         ]
 
@@ -279,6 +283,19 @@ class EvidenceFile(TimeStampedModel):
         related_name="+",
         verbose_name=_("uploaded by"),
     )
+    # A photo marked public gets a copy without metadata and a thumbnail (provenance.services.photos); the
+    # public catalogue shows those copies, and only for published TLP:CLEAR items.
+    public = models.BooleanField(
+        _("public photo"),
+        default=False,
+        help_text=_("Shown in the public catalogue (a copy without location, camera or time) when the item is."),
+    )
+    public_image = models.FileField(
+        _("public copy"), storage=public_media_storage, upload_to="photos/", blank=True, editable=False
+    )
+    public_thumbnail = models.FileField(
+        _("public thumbnail"), storage=public_media_storage, upload_to="photos/", blank=True, editable=False
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -290,6 +307,11 @@ class EvidenceFile(TimeStampedModel):
                 condition=Q(item__isnull=False) | Q(finding__isnull=False),
                 name="%(app_label)s_%(class)s_attached",
                 violation_error_message=_("Evidence must be attached to a recovered item or a finding."),
+            ),
+            models.CheckConstraint(
+                condition=Q(public=False) | (~Q(public_image="") & ~Q(public_thumbnail="")),
+                name="%(app_label)s_%(class)s_public_has_copies",
+                violation_error_message=_("A public photo needs its public copy and thumbnail."),
             ),
         ]
 

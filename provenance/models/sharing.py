@@ -25,6 +25,11 @@ class Organisation(TimeStampedModel):
         settings.AUTH_USER_MODEL, blank=True, related_name="organisations", verbose_name=_("members")
     )
     notes = models.TextField(_("notes"), blank=True)
+    named_as_owner = models.BooleanField(
+        _("named as owner to partners"),
+        default=False,
+        help_text=_("Show this organisation's name as the owner of its items to other partner organisations."),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -76,6 +81,7 @@ class AccessLog(models.Model):
     query = models.CharField(_("query string"), max_length=1000, blank=True)
     status = models.PositiveSmallIntegerField(_("status"))
     records = models.PositiveIntegerField(_("records returned"), null=True, blank=True)
+    client_ip = models.GenericIPAddressField(_("client IP address"), null=True, blank=True)
 
     class Meta:
         ordering = ["-at"]

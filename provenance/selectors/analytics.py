@@ -53,6 +53,7 @@ __all__ = [
     "AnalyticsFilters",
     "breakdown",
     "counting_rule",
+    "direct_parents",
     "items_matching",
     "produced_after",
     "shift",
@@ -131,12 +132,9 @@ def items_matching(
     return base.filter(filters.item_q())
 
 
-def ultimate_parents(as_of: dt.date) -> dict[int, int]:
-    """manufacturer_id -> id of its ultimate parent on `as_of`, for manufacturers owned on that date.
-
-    An ownership counts when it started on or before `as_of` and had not ended before it. When two
-    owners overlap, the most recent acquisition wins. A cycle in the data stops at the last new company.
-    """
+def direct_parents(as_of: dt.date) -> dict[int, int]:
+    """manufacturer_id -> id of its parent on `as_of` (one query). An ownership counts when it started on or
+    before `as_of` and had not ended before it; when two overlap, the most recent acquisition wins."""
     parent_of: dict[int, int] = {}
     rows = (
         Ownership.objects.filter(start_on__lte=as_of)
@@ -146,6 +144,16 @@ def ultimate_parents(as_of: dt.date) -> dict[int, int]:
     )
     for child_id, parent_id in rows:
         parent_of.setdefault(child_id, parent_id)
+    return parent_of
+
+
+def ultimate_parents(as_of: dt.date) -> dict[int, int]:
+    """manufacturer_id -> id of its ultimate parent on `as_of`, for manufacturers owned on that date.
+
+    An ownership counts when it started on or before `as_of` and had not ended before it. When two
+    owners overlap, the most recent acquisition wins. A cycle in the data stops at the last new company.
+    """
+    parent_of = direct_parents(as_of)
     roots: dict[int, int] = {}
     for child_id in parent_of:
         seen = {child_id}

@@ -4,6 +4,7 @@ Counts are correlated subqueries rather than `Count()` over joins, so that a sea
 (which adds joins) can never multiply them, and a list page costs one query whatever its length.
 """
 
+from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
@@ -14,6 +15,7 @@ from provenance.selectors.analytics import AnalyticsFilters, breakdown
 
 __all__ = [
     "finding_countries",
+    "finding_rows",
     "item_country_summary",
     "manufacturers_with_finding_counts",
     "recovered_items_with_counts",
@@ -58,9 +60,53 @@ def manufacturers_with_finding_counts(queryset: QuerySet[Manufacturer] | None = 
 
 
 def finding_countries() -> list[tuple[str, str]]:
-    """The makers' countries present in findings, as (code, name) sorted by name, for list filters."""
-    codes = Finding.objects.exclude(country="").order_by().values_list("country", flat=True).distinct()
+    """The makers' countries present in findings, as (code, name) sorted by name, for list filters.
+
+    Read by a skip scan of the country index (one index probe per distinct country, a recursive query that
+    PostgreSQL and SQLite both run), not a DISTINCT over every finding.
+    """
+    table = connection.ops.quote_name(Finding._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(_COUNTRIES_SKIP_SCAN.format(table=table))
+        codes = [code for (code,) in cursor.fetchall()]
     return sorted(((code, country_name(code)) for code in codes), key=lambda pair: pair[1])
+
+
+# Each step finds the next country above the previous one through the index on country.
+_COUNTRIES_SKIP_SCAN = """
+WITH RECURSIVE present(country) AS (
+    SELECT MIN(country) FROM {table} WHERE country > ''
+    UNION ALL
+    SELECT (SELECT MIN(f.country) FROM {table} f WHERE f.country > present.country)
+    FROM present WHERE present.country IS NOT NULL
+)
+SELECT country FROM present WHERE country IS NOT NULL
+"""
+
+
+# The columns of an item's read-only lines table, read as plain rows (no model instances, no forms).
+FINDING_ROW_FIELDS = (
+    "id",
+    "line_no",
+    "part__part_number",
+    "manufacturer__name",
+    "country",
+    "quantity",
+    "category__name",
+    "marking",
+    "date_code",
+    "produced_year",
+    "produced_week",
+    "lot_code",
+    "origin_marking",
+    "module",
+    "confidence",
+)
+
+
+def finding_rows(*, item: RecoveredItem) -> list[dict]:
+    """All lines of `item` as plain rows in line order, in one query (the item page's lines table)."""
+    return list(Finding.objects.filter(item_id=item.pk).order_by("line_no", "id").values(*FINDING_ROW_FIELDS))
 
 
 def item_country_summary(*, item: RecoveredItem) -> str:

@@ -3,8 +3,10 @@
 Every name in their SQL is a constant or a model's table name: nothing comes from outside (hence the noqa S608).
 
 PostgreSQL: one statement-level BEFORE trigger per tracked table (INSERT, UPDATE, DELETE and TRUNCATE), so a
-100,000-row import costs one UPDATE per statement, not per row. It sets the version from a sequence: a
-value never reused, even when the writing transaction rolls back. BEFORE, not AFTER: a writer locks the
+100,000-row import costs one UPDATE per statement, not per row. It sets the version to a random 63-bit
+value: never reused, even when the writing transaction rolls back, and not after a restore either (a
+sequence restored with the dump handed out again the numbers of the discarded timeline, whose cached
+responses were then served as current: issue 16). BEFORE, not AFTER: a writer locks the
 version row before any evidence row, so two writers always take their locks in the same order. The price:
 writers of tracked tables queue behind each other's commit (a teardown import holds the row until it
 commits).
@@ -53,7 +55,10 @@ def data_version_tracked_tables() -> list[str]:
 
 
 def _new_value(vendor: str) -> str:
-    return f"nextval('{_SEQUENCE}')" if vendor == "postgresql" else "abs(random())"
+    # 63 random bits (gen_random_uuid: PostgreSQL's strong random source); SQLite's random() has 64.
+    if vendor == "postgresql":
+        return "(('x' || substr(md5(gen_random_uuid()::text), 1, 16))::bit(64)::bigint & 9223372036854775807)"
+    return "abs(random())"
 
 
 def data_version_install(*, using: str = "default") -> None:
@@ -64,7 +69,7 @@ def data_version_install(*, using: str = "default") -> None:
     value = _new_value(vendor)
     with connection.cursor() as cursor:
         if vendor == "postgresql":
-            cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {_SEQUENCE}")
+            cursor.execute(f"DROP SEQUENCE IF EXISTS {_SEQUENCE}")  # used before: see the module's docstring
             cursor.execute(
                 f"CREATE OR REPLACE FUNCTION {_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$ "  # noqa: S608
                 f"BEGIN UPDATE {_TABLE} SET version = {value} WHERE id = 1; RETURN NULL; END $$"

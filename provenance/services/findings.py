@@ -24,6 +24,7 @@ from manufacturers.models import Manufacturer
 from provenance import finding_rules as rules
 from provenance.finding_rules import Maker
 from provenance.models import EvidenceFile, Finding, RecoveredItem
+from provenance.services.item_lock import item_lock
 from provenance.services.organisations import organisation_internal
 from provenance.services.workflow import item_content_changed
 
@@ -140,6 +141,7 @@ def findings_save(
     `user` is kept as the one who last changed the item's findings, and a reviewed item goes back to review
     (`provenance.services.workflow.item_content_changed`).
     """
+    item_lock(item_ids=[item.pk])
     saved = []
     next_line = (item.findings.aggregate(last=Max("line_no"))["last"] or 0) + 1
     years = item_years(recovered_on=item.recovered_on, analysed_on=item.analysed_on)
@@ -169,6 +171,8 @@ def findings_delete(*, findings: Iterable[Finding], user: AbstractBaseUser | Non
     Like `findings_save`, `user` becomes the one who last changed the items' findings, and a reviewed item
     goes back to review.
     """
+    findings = list(findings)
+    item_lock(item_ids={finding.item_id for finding in findings})
     deleted = 0
     item_ids = set()
     for finding in findings:
@@ -183,6 +187,7 @@ def findings_delete(*, findings: Iterable[Finding], user: AbstractBaseUser | Non
 @transaction.atomic
 def recovered_item_save(*, item: RecoveredItem, user: AbstractBaseUser | None) -> RecoveredItem:
     """Save a recovered item; a new one is owned by the internal organisation unless told otherwise."""
+    item_lock(item_ids=[item.pk])
     if item.owner_id is None:
         item.owner = organisation_internal()
     if item.pk is None and item.created_by_id is None and user is not None and user.is_authenticated:

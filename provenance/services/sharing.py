@@ -2,8 +2,10 @@
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from provenance.models import AccessLog, Organisation, OrganisationAPIKey
 
@@ -20,6 +22,8 @@ def api_key_create(
     """Create a key for `organisation`; returns the stored key and the raw key, which is never stored."""
     if expires is not None and timezone.is_naive(expires):
         expires = timezone.make_aware(expires, dt.UTC)
+    if expires is not None and expires <= timezone.now():
+        raise ValidationError({"expires": [_("The expiry date is in the past: the key would never work.")]})
     return OrganisationAPIKey.objects.create_key(organisation=organisation, name=name[:50], expiry_date=expires)
 
 
@@ -48,6 +52,7 @@ def access_log_record(
     query: str,
     status: int,
     records: int | None,
+    client_ip: str | None = None,
 ) -> AccessLog:
     """Write one access-log row for a partner request (a single INSERT).
 
@@ -59,14 +64,14 @@ def access_log_record(
     evidence, keys, imports) keeps synchronous commits. Inside a caller's transaction the row is simply
     part of it."""
     if connection.vendor != "postgresql" or connection.in_atomic_block:
-        return _access_log_create(api_key, method, path, query, status, records)
+        return _access_log_create(api_key, method, path, query, status, records, client_ip)
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        return _access_log_create(api_key, method, path, query, status, records)
+        return _access_log_create(api_key, method, path, query, status, records, client_ip)
 
 
-def _access_log_create(api_key, method, path, query, status, records) -> AccessLog:
+def _access_log_create(api_key, method, path, query, status, records, client_ip=None) -> AccessLog:
     return AccessLog.objects.create(
         api_key=api_key,
         organisation_id=api_key.organisation_id if api_key else None,
@@ -75,4 +80,5 @@ def _access_log_create(api_key, method, path, query, status, records) -> AccessL
         query=query[:1000],
         status=status,
         records=records,
+        client_ip=client_ip or None,
     )

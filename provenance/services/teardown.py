@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 
 from provenance.models import RecoveredItem
+from provenance.services.item_lock import item_lock
 from provenance.teardown.export import FORMATS, WRITERS, teardown_rows
 from provenance.teardown.readers import TeardownFileError, open_table
 from provenance.teardown.result import ImportResult, RowError
@@ -86,6 +87,8 @@ def teardown_import(
         result.new_categories = sorted(plan.new_categories.values())
         try:
             with transaction.atomic():
+                # Concurrent writers of these items wait here, and then diff against what the first one wrote.
+                item_lock(references=plan.items)
                 diff = diff_plan(plan)
                 if not dry_run:
                     write_plan(plan, diff, user=user, progress=progress)

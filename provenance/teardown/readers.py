@@ -159,16 +159,50 @@ def _cell_text(value) -> str:
     return str(value)
 
 
+def _check_expansion(members: list[zipfile.ZipInfo]) -> None:
+    """Refuse a workbook that would expand past the limits, from its ZIP directory, before anything is unpacked.
+
+    A ZIP member never yields more than the size its directory entry declares (`zipfile` stops there), so
+    checking the declared sizes bounds what openpyxl can unpack. The shared strings are held in memory
+    whole (openpyxl reads them before the first row), hence their own, lower limit.
+    """
+    megabyte = 1_048_576
+    total = sum(member.file_size for member in members)
+    limit = settings.TEARDOWN_XLSX_MAX_UNCOMPRESSED_BYTES
+    if total > limit:
+        raise TeardownFileError(
+            f"The workbook expands to {total / megabyte:.1f} MB, over the limit of {limit / megabyte:.1f} MB "
+            "(TEARDOWN_XLSX_MAX_UNCOMPRESSED_BYTES): split it into several files, or save it as CSV."
+        )
+    ratio_limit = settings.TEARDOWN_XLSX_MAX_RATIO
+    for member in members:
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > megabyte and ratio > ratio_limit:
+            raise TeardownFileError(
+                f"The workbook's part {member.filename} expands {ratio:.0f} times (over "
+                f"{ratio_limit}, TEARDOWN_XLSX_MAX_RATIO): this is not a normal spreadsheet. Save it as CSV."
+            )
+    strings = sum(member.file_size for member in members if member.filename.lower() == "xl/sharedstrings.xml")
+    strings_limit = settings.TEARDOWN_XLSX_MAX_SHARED_STRINGS_BYTES
+    if strings > strings_limit:
+        raise TeardownFileError(
+            f"The workbook's text table is {strings / megabyte:.1f} MB, over the limit of "
+            f"{strings_limit / megabyte:.1f} MB (TEARDOWN_XLSX_MAX_SHARED_STRINGS_BYTES): save it as CSV."
+        )
+
+
 def _open_xlsx(file: IO[bytes]) -> TeardownTable:
     try:
         with zipfile.ZipFile(file) as archive:
-            names = set(archive.namelist())
+            members = archive.infolist()
+            names = {member.filename for member in members}
     except zipfile.BadZipFile:
         raise TeardownFileError("The file is a damaged ZIP archive, not a readable XLSX workbook.") from None
     if any(name.lower().endswith("vbaproject.bin") for name in names):
         raise TeardownFileError("The workbook contains macros: save the sheet as .xlsx without macros, or as CSV.")
     if "xl/workbook.xml" not in names:
         raise TeardownFileError("The file is a ZIP archive but not an XLSX workbook.")
+    _check_expansion(members)
     file.seek(0)
     import openpyxl  # imported here: only XLSX uploads pay for it
 

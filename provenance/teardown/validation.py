@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext
@@ -211,6 +212,36 @@ def _header(table: TeardownTable, plan: Plan) -> list[str | None] | None:
     return None if missing else names
 
 
+@dataclass(frozen=True)
+class ImportLimits:
+    """What one import may hold (settings `TEARDOWN_MAX_ROWS`, `TEARDOWN_MAX_ITEMS`, `TEARDOWN_MAX_ERRORS`): past a
+    limit the file is refused with one more error saying which, and reading stops (memory stays bounded)."""
+
+    rows: int
+    items: int
+    errors: int
+
+    @classmethod
+    def from_settings(cls) -> "ImportLimits":
+        return cls(settings.TEARDOWN_MAX_ROWS, settings.TEARDOWN_MAX_ITEMS, settings.TEARDOWN_MAX_ERRORS)
+
+    def reached(self, plan: "Plan", number: int) -> bool:
+        """True (with the error recorded) when reading row `number` would go past a limit."""
+        if plan.rows >= self.rows:
+            message = gettext("more than %(n)d rows (TEARDOWN_MAX_ROWS): split the file into several imports")
+            value = self.rows
+        elif len(plan.items) > self.items:
+            message = gettext("more than %(n)d items (TEARDOWN_MAX_ITEMS): split the file into several imports")
+            value = self.items
+        elif len(plan.errors) >= self.errors:
+            message = gettext("more than %(n)d errors (TEARDOWN_MAX_ERRORS): the rest of the file was not checked")
+            value = self.errors
+        else:
+            return False
+        plan.errors.append(RowError(number, "", "", str(message % {"n": value})))
+        return True
+
+
 def validate_table(
     table: TeardownTable,
     *,
@@ -239,7 +270,10 @@ def validate_table(
     keys = [name or f"\x00{position}" for position, name in enumerate(names)]
     unnamed = [position for position, name in enumerate(names) if name == ""]
     strip = str.strip
+    limits = ImportLimits.from_settings()
     for number, cells in table.rows:
+        if limits.reached(plan, number):
+            break
         values = list(map(strip, cells))
         if len(values) > width:
             extra = values[width:]

@@ -17,6 +17,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from components.models import Category, Part
+from config.common.services import rows_copy as _copy_rows
 from manufacturers.models import Manufacturer
 from provenance.models import EvidenceFile, Finding, RecoveredItem, Source, Strike
 from provenance.models.items import TLP, DatePrecision
@@ -485,15 +486,6 @@ def _attnames() -> list[str]:
 def _copy_findings(rows: list[tuple]) -> None:
     """PostgreSQL: COPY the rows into the findings table."""
     _copy_rows(Finding, _FINDING_FIELDS, rows)
-
-
-def _copy_rows(model, fields: tuple[str, ...], rows: list[tuple]) -> None:
-    """PostgreSQL: COPY `rows` (values of `fields`, in order) into the table of `model`."""
-    columns = ", ".join(connection.ops.quote_name(model._meta.get_field(n).column) for n in fields)
-    table = connection.ops.quote_name(model._meta.db_table)
-    with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
 
 
 def _bulk_create_findings(rows: list[tuple]) -> None:

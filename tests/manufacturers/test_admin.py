@@ -167,10 +167,14 @@ def test_designation_delisted_before_listing_shows_the_constraint_message(admin_
     data = _manufacturer_post(
         **{
             "designations-TOTAL_FORMS": "1",
-            "designations-0-authority": "US-BIS-EL",
-            "designations-0-program": "Entity List",
+            "designations-0-authority": "US",
+            "designations-0-program": "US-BIS-EL",
+            "designations-0-measure": "export control",
             "designations-0-listed_on": "2023-05-01",
+            "designations-0-date_kind": "listing",
+            "designations-0-date_source": "",
             "designations-0-delisted_on": "2022-01-01",
+            "designations-0-reason": "",
             "designations-0-reference": "",
             "designations-0-source_url": "",
         }

@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from components.models import Part
 from provenance.models import EvidenceFile, Finding, RecoveredItem, WeaponAlias
 from provenance.selectors.analytics import AnalyticsFilters, shift
 from provenance.services.findings import evidence_file_store
@@ -24,7 +25,7 @@ ADD_URL = "admin:provenance_recovereditem_add"
 FINDING_FIELDS = (
     "id",
     "line_no",
-    "part",
+    "part_number",
     "manufacturer",
     "country",
     "quantity",
@@ -72,6 +73,8 @@ def item_post(weapon, *findings: dict, initial_findings: int = 0, **overrides) -
     }
     for index, finding in enumerate(findings):
         row = {"quantity": "1", "confidence": "confirmed", **finding}
+        if "part" in row:  # the part is typed as its number
+            row["part_number"] = row.pop("part").part_number
         for field in FINDING_FIELDS:
             value = row.get(field, "")
             data[f"findings-{index}-{field}"] = str(value.pk if hasattr(value, "pk") else value)
@@ -107,7 +110,7 @@ def test_item_with_findings_is_saved_with_owner_creator_and_filled_countries(adm
         reverse(ADD_URL),
         item_post(
             weapon,
-            {"part": part, "quantity": 2, "date_code": "2235", "origin_marking": "MALAYSIA"},
+            {"part": part, "manufacturer": texas, "quantity": 2, "date_code": "2235", "origin_marking": "MALAYSIA"},
             {"country": "Russia", "quantity": 57},
             {"manufacturer": texas, "quantity": 1},
         ),
@@ -157,20 +160,58 @@ def test_country_contradicting_the_manufacturer_is_refused_with_a_message(admin_
 def test_finding_with_neither_manufacturer_nor_country_is_refused_with_a_message(admin_client, weapon):
     response = admin_client.post(reverse(ADD_URL), item_post(weapon, {"marking": "K1533LA3", "quantity": 1}))
     assert response.status_code == 200
-    assert "A finding needs a manufacturer or a country." in page_text(response)
+    assert page_text(response).count("A finding needs a manufacturer or a country.") == 1
     assert not Finding.objects.exists()
 
 
-def test_part_of_another_manufacturer_becomes_that_makers_part(admin_client, weapon, texas):
-    analog = factories.ManufacturerFactory(name="Analog Devices")
-    part = factories.PartFactory(manufacturer=analog, part_number="AD9361")
-    response = admin_client.post(
-        reverse(ADD_URL), item_post(weapon, {"part": part, "manufacturer": texas, "quantity": 1})
+def test_a_part_number_is_one_manufacturers_part_as_in_the_import(admin_client, weapon, texas):
+    # The import's rule: a part is a part number of one maker; the same number under another maker (a second
+    # source) is that maker's part, added to the catalogue with the line.
+    analog = factories.PartFactory(
+        manufacturer=factories.ManufacturerFactory(name="Analog Devices"), part_number="AD9361"
     )
-    assert response.status_code == 302
-    finding = Finding.objects.get()
-    assert (finding.part.part_number, finding.part.manufacturer, finding.manufacturer) == ("AD9361", texas, texas)
-    assert part.manufacturer == analog
+    response = admin_client.post(
+        reverse(ADD_URL), item_post(weapon, {"part_number": "ad-9361", "manufacturer": texas, "quantity": 1})
+    )
+    assert response.status_code == 302, page_text(response)
+    line = Finding.objects.get()
+    assert (line.part.manufacturer, line.part.part_number, line.country.code) == (texas, "ad-9361", "US")
+    assert line.part != analog
+
+
+def test_a_known_part_number_is_found_whatever_its_spelling(admin_client, weapon, texas):
+    part = factories.PartFactory(manufacturer=texas, part_number="TMS320F28335PGFA")
+    response = admin_client.post(
+        reverse(ADD_URL), item_post(weapon, {"part_number": "tms320f28335-pgfa", "manufacturer": texas})
+    )
+    assert response.status_code == 302, page_text(response)
+    assert Finding.objects.get().part == part
+    assert Part.objects.count() == 1
+
+
+def test_a_new_part_number_twice_in_one_teardown_adds_one_part(admin_client, weapon, texas):
+    response = admin_client.post(
+        reverse(ADD_URL),
+        item_post(
+            weapon,
+            {"part_number": "LM317", "manufacturer": texas},
+            {"part_number": "LM 317", "manufacturer": texas, "quantity": 4},
+        ),
+    )
+    assert response.status_code == 302, page_text(response)
+    [part] = Part.objects.all()
+    assert [f.part for f in Finding.objects.order_by("line_no")] == [part, part]
+
+
+def test_a_part_number_without_a_manufacturer_is_refused_and_nothing_is_added(admin_client, weapon, texas):
+    response = admin_client.post(
+        reverse(ADD_URL),
+        item_post(weapon, {"part_number": "LM317", "manufacturer": texas}, {"part_number": "NE555", "country": "US"}),
+    )
+    assert response.status_code == 200
+    assert page_text(response).count("A part number needs a manufacturer.") == 1
+    assert not Part.objects.exists()
+    assert not Finding.objects.exists()
 
 
 def test_editing_an_item_updates_lines_and_appends_new_ones(admin_client, weapon, texas):
@@ -382,11 +423,12 @@ def test_item_change_page_queries_do_not_grow_with_its_lines(admin_client, djang
         add_line()
     with django_assert_num_queries(len(one_line)):
         response = admin_client.get(url)
-    # Each line's autocompletes are still labelled with the selected part, maker and category.
+    # Each line's part number and autocompletes are still labelled with the part, maker and category.
     text = page_text(response)
     last = item.findings.order_by("line_no").last()
-    assert f'<option value="{last.part_id}" selected>{last.part}</option>' in text
+    assert f'value="{last.part.part_number}"' in text
     assert f'<option value="{last.manufacturer_id}" selected>{last.manufacturer}</option>' in text
+    assert f'<option value="{last.category_id}" selected>{last.category}</option>' in text
 
 
 # --- search and filters ----------------------------------------------------------------------------------
@@ -493,3 +535,12 @@ def test_strike_with_more_intercepted_than_launched_shows_the_constraint_message
     response = admin_client.post(reverse("admin:provenance_strike_add"), data)
     assert response.status_code == 200
     assert "More intercepted than launched." in page_text(response)
+
+
+def test_a_part_number_the_catalogue_holds_under_one_maker_gives_the_line_that_maker(admin_client, weapon, texas):
+    # As in the import: with no maker chosen, the one maker the catalogue holds the number under.
+    part = factories.PartFactory(manufacturer=texas, part_number="TPS54331")
+    response = admin_client.post(reverse(ADD_URL), item_post(weapon, {"part_number": "tps 54331"}))
+    assert response.status_code == 302, page_text(response)
+    line = Finding.objects.get()
+    assert (line.part, line.manufacturer, line.country.code) == (part, texas, "US")

@@ -89,9 +89,10 @@ def test_a_key_with_the_right_prefix_and_a_wrong_secret_is_refused(world: World)
 
 
 def test_expired_and_revoked_keys_are_refused(world: World):
-    _expired, expired_key = api_key_create(
-        organisation=world.partner_a, name="old", expires=timezone.now() - dt.timedelta(seconds=1)
+    expired, expired_key = api_key_create(
+        organisation=world.partner_a, name="old", expires=timezone.now() + dt.timedelta(seconds=60)
     )
+    OrganisationAPIKey.objects.filter(pk=expired.pk).update(expiry_date=timezone.now() - dt.timedelta(seconds=1))
     response = _bearer(expired_key).get("/api/v1/findings/")
     assert response.status_code == 401
     assert response.json() == {"detail": "API key has expired."}
@@ -249,7 +250,9 @@ def test_errors_are_json_with_a_detail(world: World):
     assert set(bad_stats.json()["errors"]) == {"by", "weapon", "from"}
     missing = client.get("/api/v1/findings/999999/")
     assert missing.status_code == 404 and set(missing.json()) == {"detail"}
-    assert client.get("/api/v1/findings/", {"page": 999}).status_code == 404
+    assert client.get("/api/v1/findings/", {"page": 150}).status_code == 404  # past the last page
+    too_deep = client.get("/api/v1/findings/", {"page": 999})  # 49,950 rows deep: over API_MAX_PAGE_DEPTH
+    assert too_deep.status_code == 400 and "narrow the filters" in too_deep.json()["errors"]["page"][0]
     html = client.get("/api/v1/findings/", headers={"accept": "text/html"})
     assert html.status_code == 406
     assert html["Content-Type"] == "application/json"

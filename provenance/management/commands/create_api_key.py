@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from provenance.models import Organisation
@@ -32,7 +33,10 @@ class Command(BaseCommand):
             # Valid through the whole of the given day.
             day = _date(expires) + dt.timedelta(days=1)
             expires_at = dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
-        api_key, raw_key = api_key_create(organisation=organisation, name=name or "cli key", expires=expires_at)
+        try:
+            api_key, raw_key = api_key_create(organisation=organisation, name=name or "cli key", expires=expires_at)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
         self.stderr.write(
             f"API key {api_key.prefix} for {organisation.name}"
             + (f", valid until {expires} (UTC)" if expires else "")

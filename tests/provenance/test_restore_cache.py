@@ -1,0 +1,66 @@
+"""A restore cannot bring back cached responses of the discarded timeline (issue 16, item 6); `flush` renews
+the version too."""
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from provenance.models import DataVersion, Finding
+from provenance.selectors.data_version import data_version
+from tests.provenance.api_world import world_fixture  # noqa: F401
+
+SEQUENCE = "provenance_data_version_seq"  # what the version was drawn from before: restored with a dump
+
+
+def _sequence_value() -> int | None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [SEQUENCE])
+        if not cursor.fetchone()[0]:
+            return None
+        cursor.execute(f"SELECT last_value FROM {SEQUENCE}")
+        return cursor.fetchone()[0]
+
+
+def _restore(*, quantity: int, finding: Finding, version: int, sequence: int | None) -> None:
+    """What pg_restore does: data loaded with the triggers not yet there (here: disabled), the version row and
+    the sequence set to their dumped values."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica")
+        try:
+            Finding.objects.filter(pk=finding.pk).update(quantity=quantity)
+            DataVersion.objects.filter(pk=1).update(version=version)
+            if sequence is not None:
+                cursor.execute("SELECT setval(%s, %s)", [SEQUENCE, sequence])
+        finally:
+            cursor.execute("SET session_replication_role = DEFAULT")
+
+
+def test_a_restored_database_does_not_serve_the_discarded_timeline(world):
+    if connection.vendor != "postgresql":
+        pytest.skip("restoring a dump with its sequences: PostgreSQL")
+    client = world.client("partner_a")
+    item = world.items["CLEAR-published-none"]
+    finding = item.findings.get()
+    url = f"/api/v1/findings/{finding.pk}/"
+    dumped = {"quantity": finding.quantity, "version": data_version(), "sequence": _sequence_value()}
+    assert client.get(url).json()["quantity"] == dumped["quantity"]
+
+    # The discarded timeline: a change, read (and cached) by a partner.
+    Finding.objects.filter(pk=finding.pk).update(quantity=999)
+    discarded = client.get(url)
+    assert (discarded.json()["quantity"], discarded["X-Cache"]) == (999, "miss")
+
+    _restore(finding=finding, **dumped)
+    # The first write after the restore: with a sequence it drew the discarded timeline's version again.
+    item.refresh_from_db()
+    item.notes = "after the restore"
+    item.save()
+    response = client.get(url)
+    assert response.json()["quantity"] == dumped["quantity"]
+    assert response["X-Cache"] == "miss"
+
+
+def test_flush_renews_the_version(db):
+    before = data_version()
+    call_command("flush", "--noinput", verbosity=0)
+    assert data_version() not in (None, before)
