@@ -329,7 +329,7 @@ class RecoveredYearFilter(admin.SimpleListFilter):
 
 
 @admin.register(RecoveredItem)
-class RecoveredItemAdmin(ReviewWorkflowAdminMixin, RecoveredItemSearchMixin, HistoryWithoutRevertAdmin):
+class RecoveredItemAdmin(RecoveredItemSearchMixin, ReviewWorkflowAdminMixin, HistoryWithoutRevertAdmin):
     list_display = [
         "reference",
         "weapon",

@@ -39,7 +39,9 @@ def axe_source() -> str:
 
 def assert_accessible(page, axe_source: str) -> None:
     """axe-core's WCAG 2.1 A/AA rules and best practices: no violation on the page as shown."""
-    page.add_script_tag(content=axe_source)
+    # Evaluated through the DevTools protocol: the site's Content-Security-Policy (script-src 'self') rightly
+    # blocks an injected inline <script>.
+    page.evaluate(axe_source)
     result = page.evaluate(
         "() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa',"
         " 'best-practice']}})"

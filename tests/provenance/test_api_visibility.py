@@ -126,7 +126,7 @@ def test_partner_output_leaves_out_internal_fields(world: World):
         for field in (b'"notes"', b'"site_details"', b'"custody_notes"', b'"created_by"', b'"shared_with"'):
             assert field not in body
     detail = client.get(f"/api/v1/recovered-items/{item.pk}/").json()
-    assert detail["owner"] == "Internal"
+    assert detail["owner"] is None  # the owner did not choose to be named to partners (issue 16)
     assert detail["findings"][0]["manufacturer"]["name"] == "Texas Instruments"
 
 

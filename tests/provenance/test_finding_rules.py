@@ -17,6 +17,7 @@ from manufacturers.models import Manufacturer
 from provenance.models import Finding, RecoveredItem
 from provenance.services.teardown import teardown_import
 from tests import factories
+from tests.provenance.test_admin import item_post
 
 pytestmark = pytest.mark.django_db
 
@@ -142,25 +143,15 @@ def through_the_admin(client, weapon, line: tuple) -> tuple:
     part_number, maker, country, origin, date_code, quantity = line
     part = Part.objects.filter(part_number=part_number).order_by("pk").first() if part_number else None
     manufacturer = Manufacturer.objects.get(name=maker) if maker else None
-    data = {
-        "reference": "A",
-        "weapon_model": str(weapon.pk),
-        "recovered_on_precision": "day",
-        "analysed_on_precision": "day",
-        "status": "draft",
-        "tlp": "AMBER",
-        "findings-TOTAL_FORMS": "1",
-        "findings-INITIAL_FORMS": "0",
-        "evidence-TOTAL_FORMS": "0",
-        "evidence-INITIAL_FORMS": "0",
-        "findings-0-part": part.pk if part else "",
-        "findings-0-manufacturer": manufacturer.pk if manufacturer else "",
-        "findings-0-country": country,
-        "findings-0-origin_marking": origin,
-        "findings-0-date_code": date_code,
-        "findings-0-quantity": quantity,
-        "findings-0-confidence": "confirmed",
+    line = {
+        "part": part or "",
+        "manufacturer": manufacturer or "",
+        "country": country,
+        "origin_marking": origin,
+        "date_code": date_code,
+        "quantity": quantity,
     }
+    data = item_post(weapon, line, reference="A")  # the item page's own fields, as the admin tests post them
     response = client.post(reverse("admin:provenance_recovereditem_add"), data)
     if response.status_code == 302:
         return saved_line()

@@ -7,15 +7,26 @@ import io
 import tracemalloc
 import zipfile
 
+import pytest
 from django.test import Client
 
 from provenance.models import RecoveredItem
 from provenance.services.teardown import teardown_import
 from tests import factories
 from tests.provenance.test_teardown_admin import upload
-from tests.provenance.test_teardown_import import HEADER
+from tests.provenance.test_teardown_import import HEADER, build_world
 
 MB = 1_048_576
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+@pytest.fixture(autouse=True)
+def upload_dir(settings, tmp_path):
+    settings.TEARDOWN_UPLOAD_DIR = tmp_path / "uploads"
 
 
 def _bomb(*, shared_strings_mb: int, compress: int = zipfile.ZIP_DEFLATED) -> bytes:

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
+from django.test import RequestFactory
 from django.urls import reverse
 
 from provenance.briefings.params import BriefingParams
@@ -79,7 +80,7 @@ def test_ensure_admin_creates_the_account_once_and_prints_a_working_password(cap
     call_command("ensure_admin")
     first = capsys.readouterr().out
     password = re.search(r"password: (\S+)", first)[1]
-    user = authenticate(username="admin", password=password)
+    user = authenticate(RequestFactory().post("/admin/login/"), username="admin", password=password)
     assert user is not None and user.is_superuser and user.is_staff
     assert list(user.organisations.values_list("name", flat=True)) == [internal_org.name]
 
@@ -87,7 +88,7 @@ def test_ensure_admin_creates_the_account_once_and_prints_a_working_password(cap
     second = capsys.readouterr().out
     assert second == "Admin account 'admin' exists (password as printed when it was created).\n"
     assert get_user_model().objects.filter(username="admin").count() == 1
-    assert authenticate(username="admin", password=password) == user
+    assert authenticate(RequestFactory().post("/admin/login/"), username="admin", password=password) == user
 
 
 def test_issue_again_makes_a_new_report_with_the_same_parameters(admin_client, staff_user, items, settings, tmp_path):
