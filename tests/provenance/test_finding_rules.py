@@ -141,10 +141,9 @@ def through_the_import(line: tuple) -> tuple:
 
 def through_the_admin(client, weapon, line: tuple) -> tuple:
     part_number, maker, country, origin, date_code, quantity = line
-    part = Part.objects.filter(part_number=part_number).order_by("pk").first() if part_number else None
     manufacturer = Manufacturer.objects.get(name=maker) if maker else None
     line = {
-        "part": part or "",
+        "part_number": part_number,  # typed on the line, as the analyst does
         "manufacturer": manufacturer or "",
         "country": country,
         "origin_marking": origin,
