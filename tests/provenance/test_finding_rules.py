@@ -143,7 +143,7 @@ def through_the_admin(client, weapon, line: tuple) -> tuple:
     part_number, maker, country, origin, date_code, quantity = line
     manufacturer = Manufacturer.objects.get(name=maker) if maker else None
     line = {
-        "part_number": part_number,  # typed as on the page, like the import's column
+        "part_number": part_number,  # typed on the line, as the analyst does
         "manufacturer": manufacturer or "",
         "country": country,
         "origin_marking": origin,
