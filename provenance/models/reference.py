@@ -75,8 +75,13 @@ class WeaponModel(TimeStampedModel):
             ),
         ]
 
+    @property
+    def local_name(self) -> str:
+        """The name in the active language (Ukrainian where one is kept)."""
+        return localized(self.name, self.name_uk)
+
     def __str__(self) -> str:
-        name = localized(self.name, self.name_uk)
+        name = self.local_name
         return f"{self.designation} {name}" if name and name != self.designation else self.designation
 
 
