@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import F, Q, QuerySet
+from django.utils.translation import gettext
 
 from manufacturers.models import Designation, Manufacturer, SanctionMatch
 from provenance.models import RecoveredItem
@@ -239,12 +240,16 @@ def coverage_cell(designations: list[dict[str, Any]], authority: str) -> str:
     """One maker x authority cell: "since 2025-02-24 (listing, match)", "listed (no date)" or "not listed"."""
     found = [d for d in designations if d["authority"] == authority]
     if not found:
-        return "not listed"
+        return gettext("not listed")
     first = min(found, key=lambda d: d["listed_on"] or "9999")
     via = "/".join(sorted({d["via"] for d in found}))
     if not first["listed_on"]:
-        return f"listed (no date; {via})"
-    return f"since {first['listed_on']} ({first['date_kind']}; {via})"
+        return gettext("listed (no date; %(via)s)") % {"via": via}
+    return gettext("since %(date)s (%(kind)s; %(via)s)") % {
+        "date": first["listed_on"],
+        "kind": first["date_kind"],
+        "via": via,
+    }
 
 
 def coverage_table(result: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
@@ -253,11 +258,15 @@ def coverage_table(result: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
     header = ["key", "label", "country", "count", *authorities]
     rows: list[list[Any]] = [
         [r["key"], r["label"], r["country"], r["count"],
-         *(("maker unknown" if r["key"] is None else coverage_cell(r["designations"], a)) for a in authorities)]
+         *((gettext("maker unknown") if r["key"] is None else coverage_cell(r["designations"], a))
+           for a in authorities)]
         for r in result["rows"]
     ]  # fmt: skip
-    for measure in ("listed", "not_listed", "maker_unknown"):
-        rows.append(
-            ["", f"units {measure.replace('_', ' ')}", "", None, *(result["summary"][a][measure] for a in authorities)]
-        )
+    measures = {
+        "listed": gettext("units listed"),
+        "not_listed": gettext("units not listed"),
+        "maker_unknown": gettext("units maker unknown"),
+    }
+    for measure, label in measures.items():
+        rows.append(["", label, "", None, *(result["summary"][a][measure] for a in authorities)])
     return header, rows
