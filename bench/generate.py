@@ -220,8 +220,8 @@ def generate(url: str, *, seed: int, findings: int, items: int, manufacturers: i
         hs_rows = [(i + 1, NOW, NOW, code, desc, tier) for i, (code, tier, desc) in enumerate(HS_CODES)]
         hs_id = {code: i + 1 for i, (code, _, _) in enumerate(HS_CODES)}
         _copy(cur, "components_hscode", ["id", "created_at", "updated_at", "code", "description", "chpl_tier"], hs_rows)
-        cat_rows = [(i + 1, NOW, NOW, name, hs_id.get(hs)) for i, (name, hs) in enumerate(CATEGORIES)]
-        _copy(cur, "components_category", ["id", "created_at", "updated_at", "name", "hs_code_id"], cat_rows)
+        cat_rows = [(i + 1, NOW, NOW, name, "", hs_id.get(hs)) for i, (name, hs) in enumerate(CATEGORIES)]
+        _copy(cur, "components_category", ["id", "created_at", "updated_at", "name", "name_uk", "hs_code_id"], cat_rows)
 
         # Manufacturers: ids 1..N; their HQ country by weight.
         m_country = rng.choices(COUNTRIES, weights=COUNTRY_WEIGHTS, k=manufacturers)
@@ -311,14 +311,25 @@ def generate(url: str, *, seed: int, findings: int, items: int, manufacturers: i
         for family, origin, kind, designations in FAMILIES:
             for designation in designations:
                 wid += 1
-                w_rows.append((wid, NOW, NOW, designation, f"{designation} ({family})", family, kind, origin, ""))
+                w_rows.append((wid, NOW, NOW, designation, f"{designation} ({family})", "", family, kind, origin, ""))
                 alias = f"{designation}-alias"
                 a_rows.append((wid, NOW, NOW, alias, alias.lower(), wid))
                 w_origin[wid] = origin
         _copy(
             cur,
             "provenance_weaponmodel",
-            ["id", "created_at", "updated_at", "designation", "name", "family", "kind", "origin_country", "notes"],
+            [
+                "id",
+                "created_at",
+                "updated_at",
+                "designation",
+                "name",
+                "name_uk",
+                "family",
+                "kind",
+                "origin_country",
+                "notes",
+            ],
             w_rows,
         )
         _copy(
@@ -329,12 +340,13 @@ def generate(url: str, *, seed: int, findings: int, items: int, manufacturers: i
         )
 
         org_rows = [
-            (i + 1, NOW, NOW, name, kind, country, True, "") for i, (name, kind, country) in enumerate(ORGANISATIONS)
+            (i + 1, NOW, NOW, name, kind, country, True, "", False)
+            for i, (name, kind, country) in enumerate(ORGANISATIONS)
         ]
         _copy(
             cur,
             "provenance_organisation",
-            ["id", "created_at", "updated_at", "name", "kind", "country", "is_active", "notes"],
+            ["id", "created_at", "updated_at", "name", "kind", "country", "is_active", "notes", "named_as_owner"],
             org_rows,
         )
 
