@@ -111,3 +111,31 @@ def test_schemathesis_against_the_schema_with_a_partner_key(world: World, wsgi_a
             case.validate_response(response, headers=headers, excluded_checks=excluded)
 
         check()
+
+
+def test_ordering_lists_its_values_and_refuses_any_other(world: World, client):
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+    parameters = schema["paths"]["/api/v1/recovered-items/"]["get"]["parameters"]
+    ordering = next(parameter for parameter in parameters if parameter["name"] == "ordering")
+    assert ordering["schema"]["enum"] == [
+        "recovered_on",
+        "-recovered_on",
+        "analysed_on",
+        "-analysed_on",
+        "reference",
+        "-reference",
+        "id",
+        "-id",
+    ]
+    partner = world.client("partner_a")
+    rows = partner.get("/api/v1/recovered-items/", {"ordering": "-reference", "page_size": 500}).json()["results"]
+    references = [row["reference"] for row in rows]
+    assert len(references) == len(world.visible_references("partner_a"))
+    assert references == sorted(references, reverse=True)
+    assert partner.get("/api/v1/recovered-items/", {"ordering": "reference,-id"}).status_code == 200
+    refused = partner.get("/api/v1/recovered-items/", {"ordering": "reference,notes"})
+    assert refused.status_code == 400
+    assert refused.json()["errors"]["ordering"] == [
+        "Cannot order by “notes”; order by one of: recovered_on, -recovered_on, analysed_on, -analysed_on, "
+        "reference, -reference, id, -id."
+    ]
