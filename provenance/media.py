@@ -1,17 +1,26 @@
-"""Stored files (evidence, rendered briefings) are served only through this view, in every settings module:
-`MEDIA_URL` points here, so every link the admin builds (`FieldFile.url`) passes the permission check.
+"""Stored files (evidence, rendered briefings) are served only through this module, in every settings module.
 
-A file is served to an active staff user holding the view permission of the row that stores it (an evidence
-file, or a briefing report); to anyone else, and for any other path, it does not exist (404).
+`media_file_view`: `MEDIA_URL` points here, so every link the admin builds (`FieldFile.url`) passes the
+permission check. A file is served to an active staff user holding the view permission of the row that stores
+it (an evidence file, or a briefing report); to anyone else, and for any other path, it does not exist (404).
+
+`briefing_file_response`: a rendered briefing by report and format, the one download behind both the admin's
+links and the API's `/api/v1/briefings/<id>/<fmt>/`.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest
 
-from provenance.models import BriefingReport, EvidenceFile
-from provenance.selectors.visibility import internal_user_may_view
+from config.common.exports import CONTENT_TYPES
+from provenance.models import BriefingReport, EvidenceFile, Organisation
+from provenance.selectors.visibility import briefing_reports_visible_to, internal_user_may_view
+from provenance.services.briefings import FORMATS
 
-__all__ = ["media_file_view"]
+__all__ = ["briefing_file_response", "media_file_view"]
+
+# A rendered briefing may show itself (inline styles, embedded images) and nothing else: no script, no request.
+BRIEFING_FILE_POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 
 
 def _stored_file(user, name: str):
@@ -35,4 +44,27 @@ def media_file_view(request: HttpRequest, name: str) -> FileResponse:
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def briefing_file_response(
+    request: HttpRequest, pk: int, fmt: str, *, organisation: Organisation | None = None
+) -> FileResponse:
+    """The `fmt` file (html, pdf or csv) of briefing report `pk`, to `organisation` (an API key's owner) or else to
+    the request's user: a staff user without the view permission of reports is refused (403, as in the admin); a
+    report the caller may not read, or a format it was not rendered in, does not exist (404). The HTML opens in the
+    browser (under `BRIEFING_FILE_POLICY`), PDF and CSV download as files."""
+    if organisation is None and not internal_user_may_view(request.user, BriefingReport):
+        raise PermissionDenied
+    report = briefing_reports_visible_to(organisation=organisation, user=request.user).filter(pk=pk).first()
+    if report is None or fmt not in FORMATS or not getattr(report, fmt):
+        raise Http404
+    response = FileResponse(
+        getattr(report, fmt).open("rb"),
+        content_type=CONTENT_TYPES[fmt],
+        as_attachment=fmt != "html",
+        filename=f"briefing-{report.pk}-TLP-{report.tlp}.{fmt}",
+    )
+    response["Content-Security-Policy"] = BRIEFING_FILE_POLICY
+    response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -11,12 +11,13 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
-from rest_framework.filters import SearchFilter
+from rest_framework.filters import OrderingFilter, SearchFilter
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.views import exception_handler
 
 __all__ = [
     "BoundedSearchFilter",
+    "CheckedOrderingFilter",
     "CountCachingPaginator",
     "DeferredJoinPagination",
     "ErrorSerializer",
@@ -24,6 +25,7 @@ __all__ = [
     "ValidationErrorSerializer",
     "api_exception_handler",
     "query_params_check",
+    "unknown_parameter_message",
 ]
 
 
@@ -70,6 +72,11 @@ class StandardPagination(PageNumberPagination):
     def paginator_factory(self, view):
         return CountCachingPaginator
 
+    def get_paginated_response_schema(self, schema):
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["required"] = ["count", "next", "previous", "results"]  # always sent; null on the first or last page
+        return paginated
+
     def check_depth(self, request) -> None:
         """Refuse a page past `API_MAX_PAGE_DEPTH` rows: an OFFSET that deep costs seconds and no partner needs
         it (narrow the filter instead)."""
@@ -104,6 +111,43 @@ class BoundedSearchFilter(SearchFilter):
                 }
             )
         return terms
+
+
+class CheckedOrderingFilter(OrderingFilter):
+    """DRF's `?ordering=` (one or more of the view's `ordering_fields`, comma-separated, `-` for descending), with
+    those values listed in the schema (an enum) and any other refused with a 400, where DRF would quietly answer in
+    the default order."""
+
+    def allowed_orderings(self, view) -> list[str] | None:
+        """Each ordering field, ascending and descending (None: the view lists none, DRF decides)."""
+        fields = getattr(view, "ordering_fields", None)
+        if not fields or fields == "__all__":
+            return None
+        return [value for field in fields for value in (field, f"-{field}")]
+
+    def get_ordering(self, request, queryset, view):
+        allowed = self.allowed_orderings(view)
+        asked = request.query_params.get(self.ordering_param) or ""
+        terms = [term.strip() for term in asked.split(",") if term.strip()]
+        unknown = [term for term in terms if allowed is not None and term not in allowed]
+        if unknown:
+            raise ValidationError(
+                {
+                    self.ordering_param: [
+                        _("Cannot order by “%(value)s”; order by one of: %(names)s.")
+                        % {"value": unknown[0], "names": ", ".join(allowed)}
+                    ]
+                }
+            )
+        return super().get_ordering(request, queryset, view)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        allowed = self.allowed_orderings(view)
+        if allowed:
+            parameters[0]["schema"]["enum"] = allowed
+            parameters[0]["description"] = "Order by this field (`-` first: descending)."
+        return parameters
 
 
 class DeferredJoinPaginator(CountCachingPaginator):
@@ -150,11 +194,14 @@ def query_params_check(params, *, allowed: set[str] | None) -> None:
         if "\x00" in name or any("\x00" in value for value in values):
             errors[label.replace("\x00", "")] = [_("Must not contain NUL characters.")]
         elif allowed is not None and name not in allowed:
-            errors[label] = [
-                _("Unknown parameter; this endpoint takes: %(names)s.") % {"names": ", ".join(sorted(allowed))}
-            ]
+            errors[label] = [unknown_parameter_message(allowed)]
     if errors:
         raise ValidationError(errors)
+
+
+def unknown_parameter_message(allowed) -> str:
+    """What a parameter outside `allowed` (a query parameter, a key of a request body) is told."""
+    return _("Unknown parameter; this endpoint takes: %(names)s.") % {"names": ", ".join(sorted(allowed))}
 
 
 class ErrorSerializer(serializers.Serializer):

@@ -164,7 +164,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "config.common.api.BoundedSearchFilter",
-        "rest_framework.filters.OrderingFilter",
+        "config.common.api.CheckedOrderingFilter",
     ],
 }
 
@@ -178,7 +178,16 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SCHEMA_PATH_PREFIX": r"/api/v1",
-    "ENUM_NAME_OVERRIDES": {"DatePrecisionEnum": "provenance.models.items.DatePrecision"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.common.api_schema.strict_nullable_hook",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "DatePrecisionEnum": "provenance.models.items.DatePrecision",
+        # A briefing's `status`, the lowest review status it counts (an item's own `status` stays StatusEnum).
+        "CountedStatusEnum": "provenance.selectors.analytics.STATUSES",
+        "StatusEnum": "provenance.models.items.RecoveredItem.Status",
+    },
 }
 
 # Short names (translated), as briefings and the interfaces spec use them ("United States", not the ISO long form).

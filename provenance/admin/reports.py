@@ -12,16 +12,16 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from config.common.exports import CONTENT_TYPES
 from provenance.briefings.params import LANGUAGES, RESTRICTIONS_DATE, active_language, params_from_query
 from provenance.filters import AnalyticsParamsForm
+from provenance.media import briefing_file_response
 from provenance.models import BriefingReport, RecoveredItem, WeaponModel
 from provenance.models.items import TLP_COLOUR
 from provenance.selectors.analytics import ATTRIBUTION_RULES, PERIOD_RULES, UNIT_RULES
@@ -205,31 +205,15 @@ class BriefingReportAdmin(admin.ModelAdmin):
         return reverse("admin:provenance_briefingreport_download", args=[obj.pk, fmt])
 
     def get_urls(self):
+        # The download is the API's (`provenance.media.briefing_file_response`), for the user logged in.
         urls = [
             path(
                 "<int:pk>/download/<str:fmt>/",
-                self.admin_site.admin_view(self.download_view),
+                self.admin_site.admin_view(briefing_file_response),
                 name="provenance_briefingreport_download",
             ),
         ]
         return urls + super().get_urls()
-
-    def download_view(self, request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-        """One rendered file, to a user who may view reports; the HTML may not run scripts or fetch anything."""
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        report = BriefingReport.objects.filter(pk=pk).first()
-        if report is None or fmt not in FORMATS or not getattr(report, fmt):
-            raise Http404("No such file.")
-        response = FileResponse(
-            getattr(report, fmt).open("rb"),
-            content_type=CONTENT_TYPES[fmt],
-            as_attachment=fmt != "html",
-            filename=f"briefing-{report.pk}-TLP-{report.tlp}.{fmt}",
-        )
-        response["Content-Security-Policy"] = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
 
     def add_view(self, request: HttpRequest, form_url: str = "", extra_context=None) -> HttpResponse:
         """The request form: parameters in, a queued (or, with the immediate backend, finished) report out."""

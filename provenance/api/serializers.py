@@ -1,17 +1,30 @@
 """Partner serializers: every field listed explicitly; internal fields (analyst notes, custody, exact site,
 people, evidence file paths, who else an item is shared with) are never serialised."""
 
+import datetime as dt
+from collections.abc import Mapping
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import QuerySet
 from django.db.models.manager import BaseManager
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from components.models import Part
+from config.common.api import unknown_parameter_message
 from manufacturers.models import Designation, Manufacturer
 from provenance import finding_columns
-from provenance.models import Finding, RecoveredItem, Source, Strike, WeaponModel
+from provenance.briefings.params import LANGUAGES, BriefingParams, active_language, params_from_query
+from provenance.models import BriefingReport, Finding, RecoveredItem, Source, Strike, WeaponModel
+from provenance.selectors.analytics import ATTRIBUTIONS, PERIODS, STATUSES, UNITS
+from provenance.services.briefings import FORMATS
 
 __all__ = [
+    "BriefingRequestSerializer",
+    "BriefingSerializer",
     "FindingSerializer",
     "ManufacturerSerializer",
     "PartSerializer",
@@ -407,6 +420,7 @@ class SanctionsCoverageSerializer(serializers.Serializer):
     """The JSON of `manage.py sanctions_coverage --format json` (documentation only)."""
 
     filters = serializers.DictField(child=serializers.CharField())
+    by = serializers.CharField(help_text="Always manufacturer: one row per maker.")
     unit = serializers.CharField()
     attribution = serializers.CharField()
     foreign_only = serializers.BooleanField()
@@ -416,3 +430,193 @@ class SanctionsCoverageSerializer(serializers.Serializer):
     authorities = serializers.ListField(child=serializers.CharField())
     rows = CoverageRowSerializer(many=True)
     summary = serializers.DictField(child=CoverageSummarySerializer(), help_text="Units per authority.")
+
+
+def hidden_item_errors(reference: str, items: QuerySet[RecoveredItem] | None) -> dict[str, list[str]]:
+    """`{"item": [message]}` when `items` (what a partner may see; None: everything) lacks the item `reference`: the
+    message of an item that does not exist, so that a partner cannot probe for hidden items."""
+    if reference and items is not None and not items.filter(reference=reference).exists():
+        return {"item": [_("No recovered item “{item}”.").format(item=reference)]}
+    return {}
+
+
+# --- Briefing reports ---------------------------------------------------------------------------------------
+
+
+class _Text(serializers.CharField):
+    """An optional string parameter, passed on as sent: its rules (length, NUL characters) are `params_from_query`'s,
+    with the messages the admin's form and `manage.py briefing` give."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(required=False, allow_blank=True, trim_whitespace=False, **kwargs)
+        self.validators = [v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)]
+
+
+class _Choice(serializers.ChoiceField):
+    """A string whose allowed values the schema lists (an enum); `params_from_query` checks the value."""
+
+    def __init__(self, choices, **kwargs) -> None:
+        super().__init__(choices=choices, required=False, **kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid_choice", input=data)
+        return data
+
+
+class _Date(serializers.DateField):
+    """A date (YYYY-MM-DD) in the schema; `params_from_query` parses and checks it."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(required=False, **kwargs)
+
+    def to_internal_value(self, value):
+        if not isinstance(value, str):
+            self.fail("invalid", format="YYYY-MM-DD")
+        return value
+
+
+class BriefingRequestSerializer(serializers.Serializer):
+    """What a briefing covers and how it counts: the filters and counting rules of the breakdown, a title, a note,
+    the language and the formats. Every field is optional; a key not listed here is refused."""
+
+    # The fields check the JSON types; the values are checked by `params_from_query`, the rules of the admin's request
+    # form and `manage.py briefing`, and every message comes back in one 400. The context gives `organisation` (a
+    # partner's request: it counts the published items the partner may see, `visible_items`) or None (staff).
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        # `from` is a Python keyword: the fields are listed here rather than as attributes.
+        return {
+            "weapon": _Text(help_text="Weapon designation or alias, e.g. 9M727."),
+            "family": _Text(help_text="Weapon family, e.g. Iskander."),
+            "item": _Text(help_text="Recovered item reference."),
+            "from": _Date(help_text="Recovered on or after."),
+            "to": _Date(help_text="Recovered on or before."),
+            "attribution": _Choice(ATTRIBUTIONS, help_text="hq (default), parent or origin."),
+            "unit": _Choice(UNITS, help_text="units (default) or parts."),
+            "foreign_only": serializers.BooleanField(
+                required=False, help_text="Leave out parts of the weapon's own country."
+            ),
+            "as_of": _Date(help_text="Reference date for ownership (default today)."),
+            "period": _Choice(PERIODS, help_text="Year-over-year by: recovered (default), analysed or produced."),
+            "produced_after": _Date(help_text="Cut-off of the produced-after chapter (default 2022-02-24)."),
+            "status": _Choice(
+                STATUSES, help_text="Lowest review status counted; partners always count published items."
+            ),
+            "title": _Text(help_text="At most 300 characters; default: from the selection."),
+            "note": _Text(help_text="Printed on the cover, as typed; at most 4000 characters."),
+            "language": _Choice(LANGUAGES, help_text="The report's language (default: Accept-Language)."),
+            "formats": serializers.MultipleChoiceField(
+                choices=FORMATS, required=False, help_text="The files to render (default: all)."
+            ),
+        }
+
+    def to_internal_value(self, data) -> dict:
+        """`{"params": BriefingParams, "formats": [...]}`, or a 400 with the messages of every field at once."""
+        if not isinstance(data, Mapping):
+            return super().to_internal_value(data)  # DRF's "expected a dictionary"
+        errors = {name: [unknown_parameter_message(self.fields)] for name in data if name not in self.fields}
+        try:
+            values = super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            errors.update(error.detail)
+            values = super().to_internal_value({name: v for name, v in data.items() if name not in errors})
+        organisation = self.context["organisation"]
+        query = {name: _as_query(value) for name, value in values.items() if name != "formats"}
+        query.setdefault("language", active_language())
+        try:
+            params = params_from_query(query, least_status="any" if organisation is None else "published")
+        except DjangoValidationError as error:
+            errors.update({name: messages for name, messages in error.message_dict.items() if name not in errors})
+        else:
+            visible = None if organisation is None else self.context["visible_items"]
+            errors.update(hidden_item_errors(params.item or "", visible))
+        if errors:
+            raise serializers.ValidationError(errors)
+        formats = [fmt for fmt in FORMATS if fmt in values.get("formats", ())] or list(FORMATS)
+        return {"params": params, "formats": formats}
+
+
+def _as_query(value) -> str:
+    """A typed body value as the query text `params_from_query` parses."""
+    if isinstance(value, bool):
+        return "1" if value else ""
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+class BriefingParametersSerializer(serializers.Serializer):
+    """The selection and counting rules a report was issued with (`BriefingParams`), and its formats."""
+
+    title = serializers.CharField()
+    note = serializers.CharField()
+    weapon = serializers.CharField(allow_null=True)
+    family = serializers.CharField(allow_null=True)
+    item = serializers.CharField(allow_null=True)
+    items = serializers.ListField(child=serializers.CharField(), help_text="Items chosen one by one (the admin).")
+    date_from = serializers.DateField(allow_null=True)
+    date_to = serializers.DateField(allow_null=True)
+    attribution = serializers.ChoiceField(choices=ATTRIBUTIONS)
+    unit = serializers.ChoiceField(choices=UNITS)
+    foreign_only = serializers.BooleanField()
+    as_of = serializers.DateField(allow_null=True)
+    period = serializers.ChoiceField(choices=PERIODS)
+    produced_after = serializers.DateField()
+    language = serializers.ChoiceField(choices=LANGUAGES)
+    status = serializers.ChoiceField(choices=STATUSES)
+    formats = serializers.ListField(child=serializers.ChoiceField(choices=FORMATS))
+
+
+class BriefingFileSerializer(serializers.Serializer):
+    url = serializers.URLField(help_text="The file: `/api/v1/briefings/{id}/{fmt}/`.")
+    sha256 = serializers.CharField()
+
+
+class BriefingFilesSerializer(serializers.Serializer):
+    """The rendered files by format; a format not rendered (not asked for, or not yet) is absent."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        return {fmt: BriefingFileSerializer(required=False) for fmt in FORMATS}
+
+
+class BriefingSerializer(serializers.ModelSerializer):
+    """A briefing report: its state, TLP label (as items carry it), parameters, digests and files."""
+
+    requested_at = serializers.DateTimeField(source="created_at", read_only=True)
+    parameters = serializers.SerializerMethodField()
+    files = serializers.SerializerMethodField()
+
+    class Meta:
+        model = BriefingReport
+        fields = [
+            "id",
+            "title",
+            "state",
+            "error",
+            "tlp",
+            "parameters",
+            "requested_at",
+            "finished_at",
+            "data_digest",
+            "files",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(BriefingParametersSerializer)
+    def get_parameters(self, report: BriefingReport) -> dict:
+        """Every parameter, also of reports stored before one existed (`BriefingParams.from_json` fills it in)."""
+        stored = report.parameters or {}
+        params = {**BriefingParams.from_json(stored).to_json(), "formats": stored.get("formats") or list(FORMATS)}
+        return BriefingParametersSerializer(params).data
+
+    @extend_schema_field(BriefingFilesSerializer)
+    def get_files(self, report: BriefingReport) -> dict:
+        request = self.context["request"]
+        files = {
+            fmt: {
+                "url": request.build_absolute_uri(reverse("api:briefing-file", args=[report.pk, fmt])),
+                "sha256": getattr(report, f"{fmt}_sha256"),
+            }
+            for fmt in FORMATS
+            if getattr(report, fmt)
+        }
+        return BriefingFilesSerializer(files).data

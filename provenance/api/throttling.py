@@ -16,11 +16,13 @@ import math
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import Throttled
 from rest_framework.throttling import SimpleRateThrottle
 
-from provenance.models import OrganisationAPIKey
+from provenance.models import BriefingReport, Organisation, OrganisationAPIKey
 
-__all__ = ["PartnerKeyRateThrottle"]
+__all__ = ["PartnerKeyRateThrottle", "briefing_queue_check"]
 
 
 class PartnerKeyRateThrottle(SimpleRateThrottle):
@@ -66,3 +68,18 @@ class PartnerKeyRateThrottle(SimpleRateThrottle):
     def wait(self) -> float:
         """Seconds until the window ends (at least 1: Retry-After is a whole number)."""
         return max(1, math.ceil((self.window + 1) * self.duration - self.now))
+
+
+def briefing_queue_check(organisation: Organisation) -> None:
+    """One organisation may have at most BRIEFING_QUEUE_PER_ORGANISATION reports waiting or rendering: past that
+    a request is a 429 (Retry-After), so one partner cannot fill the worker's queue ahead of the others."""
+    limit = settings.BRIEFING_QUEUE_PER_ORGANISATION
+    pending = BriefingReport.objects.filter(
+        organisation=organisation, state__in=[BriefingReport.State.QUEUED, BriefingReport.State.RUNNING]
+    )
+    if pending.count() >= limit:
+        raise Throttled(
+            wait=settings.BRIEFING_QUEUE_RETRY_AFTER,
+            detail=_("%(n)d briefings of your organisation are still being prepared: wait for one to finish.")
+            % {"n": limit},
+        )

@@ -1,4 +1,5 @@
-"""Partner API routes: `/api/v1/<resource>/` and `/api/v1/stats/<analysis>/`."""
+"""Partner API routes: `/api/v1/<resource>/`, `/api/v1/stats/<analysis>/` and `/api/v1/briefings/` (reports, and their
+files at `/api/v1/briefings/<id>/<html|pdf|csv>/`)."""
 
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
@@ -15,6 +16,7 @@ router.register("recovered-items", views.RecoveredItemViewSet, basename="recover
 router.register("findings", views.FindingViewSet, basename="finding")
 router.register("manufacturers", views.ManufacturerViewSet, basename="manufacturer")
 router.register("parts", views.PartViewSet, basename="part")
+router.register("briefings", views.BriefingViewSet, basename="briefing")
 
 urlpatterns = [
     path("v1/", include(router.urls)),
@@ -22,5 +24,4 @@ urlpatterns = [
     path("v1/stats/breakdown/", views.BreakdownView.as_view(), name="stats-breakdown"),
     path("v1/stats/shift/", views.ShiftView.as_view(), name="stats-shift"),
     path("v1/stats/sanctions/", views.SanctionsCoverageView.as_view(), name="stats-sanctions"),
-    path("v1/briefings/", include("provenance.api.briefings")),
 ]

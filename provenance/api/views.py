@@ -6,22 +6,26 @@ from django.db.models.functions import Coalesce
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import viewsets
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status, viewsets
 from rest_framework.authentication import SessionAuthentication
+from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from components.models import Part
 from config.common.api import DeferredJoinPagination, StandardPagination, query_params_check
+from config.common.exports import CONTENT_TYPES
 from manufacturers.models import Manufacturer
 from manufacturers.selectors import manufacturers_with_designations
 from provenance.filters import AnalyticsParamsForm
+from provenance.media import briefing_file_response
 from provenance.models import Finding, OrganisationAPIKey, RecoveredItem, Strike, WeaponModel
 from provenance.selectors.analytics import ATTRIBUTIONS, DIMENSIONS, PERIODS, STATUSES, UNITS, breakdown, shift
 from provenance.selectors.sanctions import sanctions_coverage
 from provenance.selectors.visibility import (
+    briefing_reports_visible_to,
     findings_visible_to,
     internal_user_may_view,
     items_visible_to,
@@ -30,14 +34,15 @@ from provenance.selectors.visibility import (
     strikes_visible_to,
     weapon_models_visible_to,
 )
+from provenance.services.briefings import FORMATS, briefing_request
 from provenance.services.sharing import access_log_record
 from provenance.services.statement_timeout import is_statement_timeout, partner_statement_timeout
 
 from . import filters, serializers
 from .authentication import BearerAPIKeyAuthentication, bearer_key_presented, client_ip
 from .caching import CachedResponseMixin
-from .permissions import IsPartnerOrStaff
-from .throttling import PartnerKeyRateThrottle
+from .permissions import IsPartnerOrStaff, MayRequestBriefings
+from .throttling import PartnerKeyRateThrottle, briefing_queue_check
 
 # The columns a partner's finding needs: loading only these keeps internal text (notes) out of the
 # process and makes the 100s of rows of a teardown list cheaper to build.
@@ -311,10 +316,8 @@ class AnalyticsView(CachedResponseMixin, PartnerAPIMixin, APIView):
         errors = form.error_dict() if not valid else {}
         # Staff see everything: no restriction (None) rather than an IN over every item.
         items = None if staff else items_visible_to(**caller)
-        reference = (form.cleaned_data.get("item") or "") if valid else ""
-        if reference and items is not None and not items.filter(reference=reference).exists():
-            # The same message as for an item that does not exist: hidden items must not be probed.
-            errors["item"] = [f"No recovered item “{reference}”."]
+        if valid:
+            errors.update(serializers.hidden_item_errors(form.cleaned_data.get("item") or "", items))
         if errors:
             raise ValidationError(errors)
         return form, items
@@ -361,3 +364,83 @@ class SanctionsCoverageView(AnalyticsView):
     def analyse(self, request) -> Response:
         form, items = self.analysis_kwargs(request)
         return self.respond(sanctions_coverage(**form.breakdown_kwargs(), items=items))
+
+
+_REPORT_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The report's id.")
+
+
+class BriefingViewSet(PartnerAPIMixin, viewsets.GenericViewSet):
+    """Briefing reports: request one over what the caller may see, read the caller's reports, download their files.
+
+    A partner's report counts only `items_visible_to(organisation=...)` (published items) and is marked with the
+    highest TLP among them; a partner sees its own organisation's reports (`briefing_reports_visible_to`)."""
+
+    permission_classes = [MayRequestBriefings]
+    filter_backends = []
+    pagination_class = None
+    lookup_value_regex = r"[0-9]+"
+    list_limit = 100
+
+    def get_queryset(self) -> QuerySet:
+        return briefing_reports_visible_to(**self.caller())
+
+    def get_serializer_class(self):
+        return serializers.BriefingRequestSerializer if self.action == "create" else serializers.BriefingSerializer
+
+    def get_serializer_context(self) -> dict:
+        organisation = self.caller()["organisation"]
+        visible = items_visible_to(organisation=organisation) if organisation is not None else None
+        return {**super().get_serializer_context(), "organisation": organisation, "visible_items": visible}
+
+    @extend_schema(description="The caller's briefing reports, newest first (at most 100).")
+    def list(self, request):
+        reports = list(self.get_queryset().order_by("-created_at", "-pk")[: self.list_limit])
+        self.records_returned = len(reports)
+        return Response(self.get_serializer(reports, many=True).data)
+
+    @extend_schema(
+        description="One of the caller's briefing reports: its state, TLP, parameters, digests and files.",
+        parameters=[_REPORT_ID],
+    )
+    def retrieve(self, request, pk: str):
+        report = self.get_object()
+        self.records_returned = 1
+        return Response(self.get_serializer(report).data)
+
+    @extend_schema(
+        description="Request a briefing report. With the embedded task backend it is rendered at once (state "
+        "`done`); otherwise it is `queued`: poll the report until it is `done` or `failed`. A partner organisation "
+        "may have at most a few reports queued or rendering (then 429, with Retry-After).",
+        request=serializers.BriefingRequestSerializer,
+        responses={201: serializers.BriefingSerializer},
+    )
+    def create(self, request):
+        body = self.get_serializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        organisation = self.caller()["organisation"]
+        if organisation is not None:
+            briefing_queue_check(organisation)
+        report = briefing_request(
+            params=body.validated_data["params"],
+            requested_by=None if organisation is not None else request.user,
+            organisation=organisation,
+            formats=body.validated_data["formats"],
+        )
+        self.records_returned = 1
+        context = self.get_serializer_context()
+        return Response(serializers.BriefingSerializer(report, context=context).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        operation_id="briefings_file_retrieve",
+        description="A rendered file of one of the caller's reports (HTML opens in a browser, PDF and CSV download).",
+        parameters=[_REPORT_ID, OpenApiParameter("fmt", OpenApiTypes.STR, OpenApiParameter.PATH, enum=[*FORMATS])],
+        # One 200 per format served, by its media type (without the charset parameter).
+        responses={
+            (200, CONTENT_TYPES[fmt].split(";")[0]): OpenApiResponse(OpenApiTypes.BINARY, description="The file.")
+            for fmt in FORMATS
+        },
+    )
+    @action(detail=True, url_path=r"(?P<fmt>[^/.]+)", url_name="file")
+    def file(self, request, pk: str, fmt: str):
+        self.records_returned = 1
+        return briefing_file_response(request, int(pk), fmt, organisation=self.caller()["organisation"])

@@ -103,13 +103,10 @@ def params_from_query(
     # Briefings count verified (and published) items unless told otherwise; a partner's never go below
     # published (`least_status`).
     form = AnalyticsParamsForm(data=_without_blanks(data), default_status="verified", least_status=least_status)
-    if not form.is_valid():
-        raise ValidationError(form.error_dict())
-    cleaned = form.cleaned_data
+    errors = {} if form.is_valid() else form.error_dict()  # reported together with the messages below
     title = str(data.get("title") or "").strip()
     note = str(data.get("note") or "").strip()
     language = str(data.get("language") or "en").strip().lower()
-    errors = {}
     if len(title) > 300:
         errors["title"] = [_("At most 300 characters.")]
     if len(note) > _TEXT_LIMIT:
@@ -121,6 +118,7 @@ def params_from_query(
             errors[name] = [_("Must not contain NUL characters.")]
     if errors:
         raise ValidationError(errors)
+    cleaned = form.cleaned_data
     return BriefingParams(
         title=title,
         note=note,

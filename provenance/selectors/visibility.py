@@ -13,6 +13,8 @@ MISP's publish gate and TLP 2.0:
   - TLP:RED items: nobody outside the instance, not even organisations in `shared_with`;
 - anyone else (anonymous, an inactive organisation, a non-staff user without an organisation key) sees
   nothing through the API;
+- briefing reports: a partner sees its own organisation's reports, staff with `view_briefingreport` every
+  report, anyone else none (`briefing_reports_visible_to`: the API and the admin's downloads);
 - the public (the catalogue's pages, no login) sees only `published` TLP:CLEAR items, their findings, and
   the photos of those an analyst marked public (`items_public`, `findings_public`, `evidence_public`).
 
@@ -31,10 +33,11 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from components.models import Part
 from manufacturers.models import Manufacturer
-from provenance.models import EvidenceFile, Finding, Organisation, RecoveredItem, Strike, WeaponModel
+from provenance.models import BriefingReport, EvidenceFile, Finding, Organisation, RecoveredItem, Strike, WeaponModel
 from provenance.models.items import TLP
 
 __all__ = [
+    "briefing_reports_visible_to",
     "evidence_public",
     "findings_public",
     "findings_visible_to",
@@ -139,6 +142,15 @@ def strikes_visible_to(*, organisation: Organisation | None = None, user=None) -
 def weapon_models_visible_to(*, organisation: Organisation | None = None, user=None) -> QuerySet[WeaponModel]:
     """Every weapon model (public designations, never created by an import)."""
     return _reference(WeaponModel, organisation, user, Q)
+
+
+def briefing_reports_visible_to(*, organisation: Organisation | None = None, user=None) -> QuerySet[BriefingReport]:
+    """The briefing reports `organisation` (an API key's owner) or `user` (a session user) may read and download."""
+    if organisation is not None:
+        return BriefingReport.objects.filter(organisation=organisation)
+    if internal_user_may_view(user, BriefingReport):
+        return BriefingReport.objects.all()
+    return BriefingReport.objects.none()
 
 
 def _public_q(*, prefix: str = "") -> Q:
