@@ -7,7 +7,9 @@ A public page is a function of the evidence (the data version: `provenance.model
 - the rendered page, kept in Django's cache for `CATALOGUE_CACHE_SECONDS` (0 turns it off); `X-Cache: hit`
   or `miss` tells which one answered;
 - `version_cached`: parts shared by many pages (the filters' option lists, a filter's total count), kept under
-  the same version.
+  the same version;
+- `content_cached`: what depends on a few inputs only (a weapon page's charts), kept under a digest of them,
+  so a change elsewhere in the data does not make it again.
 Any change to the evidence (publishing, unpublishing, a new TLP, a photo withdrawn) gives a new version, so no
 page is served stale by this server; entries are never invalidated, just never asked for again.
 """
@@ -15,6 +17,7 @@ page is served stale by this server; entries are never invalidated, just never a
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -25,10 +28,11 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import quote_etag
+from django.utils.translation import get_language
 
 from provenance.selectors.data_version import data_version
 
-__all__ = ["public_page", "version_cached"]
+__all__ = ["content_cached", "public_page", "version_cached"]
 
 KEY_PREFIX = "catalogue"
 
@@ -45,6 +49,23 @@ def version_cached(request: HttpRequest, name: str, compute: Callable[[], Any]) 
     if version is None or not seconds:
         return compute()
     key = _key("part", version, name)
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, seconds)
+    return value
+
+
+def content_cached(name: str, inputs: Any, compute: Callable[[], Any]) -> Any:
+    """`compute()`, kept under a digest of everything it depends on (`inputs`, JSON; the language is added).
+
+    For what is slow to make and depends on a few numbers only, such as a chart: it is made again only when its
+    own numbers or labels change, not whenever the data version does."""
+    seconds = settings.CATALOGUE_CACHE_SECONDS
+    if not seconds:
+        return compute()
+    text = json.dumps([name, get_language(), inputs], sort_keys=True, default=str)
+    key = f"{KEY_PREFIX}:{name}:{hashlib.sha256(text.encode()).hexdigest()}"
     value = cache.get(key)
     if value is None:
         value = compute()
@@ -80,7 +101,7 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         response = view(request, *args, **kwargs)
         if hasattr(response, "render"):
             response.render()
-        if response.status_code == 200 and seconds:
+        if response.status_code == 200 and seconds and not response.streaming:  # a CSV download is streamed
             cache.set(key, (response.content, response.status_code), seconds)
         response["X-Cache"] = "miss"
         return _headers(response, etag)
