@@ -7,7 +7,7 @@ from django.utils.formats import number_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from .selectors import DEFAULT_SORT, SORTS, CatalogueFilters, FilterOptions
+from .selectors import DEFAULT_SORT, CatalogueFilters, FilterOptions
 
 __all__ = ["ComponentFilterForm"]
 

@@ -27,6 +27,7 @@ from provenance.selectors.sanctions import designations_in_force
 from provenance.selectors.visibility import evidence_public, findings_public, items_public
 
 __all__ = [
+    "EXPORT_FIELDS",
     "SORTS",
     "CatalogueFilters",
     "FilterOptions",
@@ -40,7 +41,6 @@ __all__ = [
     "catalogue_photo",
     "catalogue_sample_components",
     "catalogue_weapon",
-    "EXPORT_FIELDS",
 ]
 
 # The columns a public page shows; everything else of a finding or item stays in the database.

@@ -189,7 +189,7 @@ class FindingFactory(factory.django.DjangoModelFactory):
     analysed_year = factory.LazyAttribute(lambda o: _years_of(o.item)[1])
 
     @factory.post_generation
-    def public_flag(obj, create, extracted, **kwargs):  # noqa: N805 - factory_boy passes the object
+    def public_flag(obj, create, extracted, **kwargs):
         """The public flag, as every service that writes a line stores it."""
         if create:
             findings_public_sync(item_ids=[obj.item_id])
