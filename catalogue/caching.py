@@ -10,6 +10,9 @@ A public page is a function of the evidence (the data version: `provenance.model
   the same version;
 - `content_cached`: what depends on a few inputs only (a weapon page's charts), kept under a digest of them,
   so a change elsewhere in the data does not make it again.
+Before anything else, once per version: whether a line is flagged public that the visibility rule hides (a
+write that bypassed the services, see `provenance.services.public_flag`); then every page answers 503 until the
+flags are repaired, rather than show what it must not.
 Any change to the evidence (publishing, unpublishing, a new TLP, a photo withdrawn) gives a new version, so no
 page is served stale by this server; entries are never invalidated, just never asked for again.
 """
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -29,12 +33,15 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import quote_etag
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from provenance.selectors.data_version import data_version
+from provenance.selectors.visibility import findings_public_flag_leaks
 
 __all__ = ["content_cached", "public_page", "version_cached"]
 
 KEY_PREFIX = "catalogue"
+logger = logging.getLogger(__name__)
 
 
 def _key(kind: str, version: int, what: str) -> str:
@@ -81,6 +88,12 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         # Read before the data: whatever the view then reads is at least this new.
         version = data_version()
         request.catalogue_version = version
+        if version_cached(request, "flag-leaks", findings_public_flag_leaks):
+            # A write bypassed the services that keep the public flag: show nothing rather than too much.
+            logger.error("Public flags disagree with the visibility rule; run `manage.py public_flags`.")
+            response = HttpResponse(_("The catalogue is being updated; please try again in a few minutes."), status=503)
+            patch_cache_control(response, no_cache=True)
+            return response
         if version is None or request.method not in ("GET", "HEAD"):
             response = view(request, *args, **kwargs)
             patch_cache_control(response, no_cache=True)
