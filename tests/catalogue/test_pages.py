@@ -200,9 +200,9 @@ def test_list_page_query_count_does_not_grow_with_the_rows(client, world, django
     for _ in range(30):
         finding = factories.FindingFactory(item=world.public_item, manufacturer=world.public_maker)
         evidence_public_set(evidence=evidence_file_store(file=upload(), finding=finding, uploaded_by=None), public=True)
-    # 1 data version, 1 check of the public flags, 1 query for the option lists and the total, 3 names of their values (makers, categories,
-    # weapons), 4 the makers' designations (ownerships; manual, matched, through owners), 1 ownerships
-    # (parents), 1 parents' names, 1 page, 1 photos
+    # 1 data version, 1 check of the public flags, 1 query for the option lists and the total, 3 names of
+    # their values (makers, categories, weapons), 4 the makers' designations (ownerships; manual, matched,
+    # through owners), 1 ownerships (parents), 1 parents' names, 1 page, 1 photos
     with django_assert_num_queries(14):
         assert client.get("/en/components/").status_code == 200
     # Another URL of the same list: the option lists and the count come from the cache.
@@ -282,7 +282,7 @@ def test_component_page_lists_the_other_components_of_its_sample(client, world):
     html = _text(client.get(f"/en/components/{world.public_finding.pk}/"))
     others = html[html.index('id="others"') :]
     assert "Other components of this sample" in html
-    assert others.count("<tr><td class=\"num\">") == 1  # the Russian line; not the page's own line
+    assert others.count('<tr><td class="num">') == 1  # the Russian line; not the page's own line
     russian = world.public_item.findings.exclude(pk=world.public_finding.pk).get()
     assert f"/en/components/{russian.pk}/" in others
     _assert_nothing_hidden(html)

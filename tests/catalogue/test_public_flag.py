@@ -101,7 +101,7 @@ def test_the_property_test_reached_public_lines_and_transitions():
     """Run after the property test (same module, file order): it checked often, and saw public lines."""
     if REACHED["checks"] == 0:
         pytest.skip("run together with the property test")
-    print(f"flag checks: {REACHED}")  # noqa: T201 - the count the closing note quotes (pytest -s)
+    print(f"flag checks: {REACHED}")
     assert REACHED["checks"] >= 80
     assert REACHED["public_lines_seen"] > 0
     assert REACHED["transitions_done"] > 0
