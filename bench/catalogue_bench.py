@@ -23,15 +23,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-PUBLIC = "i.status = 'published' AND i.tlp = 'CLEAR'"
-# The option lists and the total in one scan of the public findings (what a hand-written query would do),
-# then the names of the values found.
+PUBLIC_ITEM = "i.status = 'published' AND i.tlp = 'CLEAR'"
+PUBLIC = "f.public"  # the rule stored on each line (provenance.services.public_flag), as the pages read it
+# The option lists with their counts and the total: a GROUP BY per filter over the public lines (what a
+# hand-written query would do with the partial indexes), then the names of the values found.
 SQL_OPTIONS = [
-    f"""WITH s AS (SELECT f.manufacturer_id m, f.country c, f.category_id k, i.weapon_model_id w
-        FROM provenance_finding f JOIN provenance_recovereditem i ON i.id = f.item_id WHERE {PUBLIC})
-        SELECT 1, m, NULL, count(*) FROM s GROUP BY m UNION ALL SELECT 2, NULL, c, count(*) FROM s GROUP BY c
-        UNION ALL SELECT 3, k, NULL, count(*) FROM s GROUP BY k
-        UNION ALL SELECT 4, w, NULL, count(*) FROM s GROUP BY w""",
+    """SELECT 1, manufacturer_id, NULL, count(*) FROM provenance_finding f WHERE f.public GROUP BY 2
+        UNION ALL SELECT 2, NULL, country, count(*) FROM provenance_finding f WHERE f.public GROUP BY 3
+        UNION ALL SELECT 3, category_id, NULL, count(*) FROM provenance_finding f WHERE f.public GROUP BY 2
+        UNION ALL SELECT 4, i.weapon_model_id, NULL, sum(n) FROM (SELECT item_id, count(*) n FROM provenance_finding f
+            WHERE f.public GROUP BY 1) s JOIN provenance_recovereditem i ON i.id = s.item_id GROUP BY 2""",
     "SELECT id, name FROM manufacturers_manufacturer ORDER BY name",
     "SELECT id, name FROM components_category ORDER BY name",
     "SELECT id, designation FROM provenance_weaponmodel ORDER BY designation",
@@ -45,17 +46,18 @@ SQL_PAGE = f"""SELECT f.id, f.item_id, f.line_no, f.quantity, f.marking, f.date_
     JOIN provenance_weaponmodel w ON w.id = i.weapon_model_id
     LEFT JOIN manufacturers_manufacturer m ON m.id = f.manufacturer_id
     LEFT JOIN components_part p ON p.id = f.part_id LEFT JOIN components_category c ON c.id = f.category_id
-    WHERE {PUBLIC} {{where}} ORDER BY f.id DESC LIMIT 50 OFFSET %(offset)s"""
+    WHERE {PUBLIC} {{where}} ORDER BY {{order}} LIMIT 50 OFFSET %(offset)s"""
+SQL_EXPORT = SQL_PAGE.replace("LIMIT 50 OFFSET %(offset)s", "")
 SQL_PHOTOS = "SELECT id, finding_id FROM provenance_evidencefile WHERE public AND finding_id = ANY(%(ids)s)"
 SQL_WEAPON = [
     f"""SELECT f.country, SUM(f.quantity) FROM provenance_finding f JOIN provenance_recovereditem i ON i.id = f.item_id
-        WHERE {PUBLIC} AND i.weapon_model_id = %(weapon)s GROUP BY 1""",
+        WHERE {PUBLIC_ITEM} AND i.weapon_model_id = %(weapon)s GROUP BY 1""",
     f"""SELECT f.recovered_year, f.country, SUM(f.quantity) FROM provenance_finding f
         JOIN provenance_recovereditem i ON i.id = f.item_id
-        WHERE {PUBLIC} AND i.weapon_model_id = %(weapon)s GROUP BY 1, 2""",
+        WHERE {PUBLIC_ITEM} AND i.weapon_model_id = %(weapon)s GROUP BY 1, 2""",
     f"""SELECT i.id, i.reference, (SELECT count(*) FROM provenance_finding f WHERE f.item_id = i.id),
         (SELECT SUM(quantity) FROM provenance_finding f WHERE f.item_id = i.id)
-        FROM provenance_recovereditem i WHERE {PUBLIC} AND i.weapon_model_id = %(weapon)s
+        FROM provenance_recovereditem i WHERE {PUBLIC_ITEM} AND i.weapon_model_id = %(weapon)s
         ORDER BY i.recovered_on DESC""",
 ]
 
@@ -93,6 +95,8 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
 
+    from provenance.services.data_version import data_version_bump
+
     client = Client()
 
     def sql(query: str, params: dict | None = None):
@@ -100,33 +104,40 @@ def main() -> None:
             cursor.execute(query, params or {})
             return cursor.fetchall()
 
-    def page(url: str, *, clear: bool, **headers):
+    def page(url: str, *, clear: bool, bump: bool = False, **headers):
         def fetch(run: int):
             if clear:
                 cache.clear()
+            if bump:  # a data change elsewhere: a new version, the cache kept
+                data_version_bump()
             response = client.get(url.format(run=run + 2), **headers)
             assert response.status_code in (200, 304), (url, response.status_code)
+            if response.streaming:
+                b"".join(response.streaming_content)
             return response
 
         return fetch
 
-    def raw_list(where: str = "", params: dict | None = None, *, options: bool = True, count: bool = True):
+    def raw_list(
+        where: str = "", params: dict | None = None, *, options: bool = True, count: bool = True, order="f.id DESC"
+    ):
         def run_sql(run: int):
             if options:
                 for query in SQL_OPTIONS:
                     sql(query)
             if count:
                 sql(SQL_COUNT.format(where=where), params)
-            rows = sql(SQL_PAGE.format(where=where), {**(params or {}), "offset": 0 if options else 50 * (run + 1)})
+            offset = 0 if options else 50 * (run + 1)
+            rows = sql(SQL_PAGE.format(where=where, order=order), {**(params or {}), "offset": offset})
             sql(SQL_PHOTOS, {"ids": [r[0] for r in rows]})
 
         return run_sql
 
     (weapon_id, designation), *_ = sql(
         f"""SELECT w.id, w.designation FROM provenance_weaponmodel w JOIN provenance_recovereditem i
-        ON i.weapon_model_id = w.id WHERE {PUBLIC} GROUP BY 1, 2 ORDER BY count(*) DESC LIMIT 1"""
+        ON i.weapon_model_id = w.id WHERE {PUBLIC_ITEM} GROUP BY 1, 2 ORDER BY count(*) DESC LIMIT 1"""
     )
-    finding_id = sql(SQL_PAGE.format(where=""), {"offset": 0})[0][0]
+    finding_id = sql(SQL_PAGE.format(where="", order="f.id DESC"), {"offset": 0})[0][0]
     (country,), *_ = sql("SELECT country FROM provenance_finding GROUP BY 1 ORDER BY count(*) LIMIT 1 OFFSET 5")
     search = "A7"
 
@@ -135,8 +146,20 @@ def main() -> None:
             sql(query, {"weapon": weapon_id})
 
     def raw_component(run: int):
-        sql(SQL_PAGE.format(where="AND f.id = %(id)s"), {"id": finding_id, "offset": 0})
+        (row,) = sql(SQL_PAGE.format(where="AND f.id = %(id)s", order="f.id"), {"id": finding_id, "offset": 0})
         sql(SQL_PHOTOS, {"ids": [finding_id]})
+        sql(
+            SQL_PAGE.replace("LIMIT 50", "LIMIT 200").format(where="AND f.item_id = %(item)s", order="f.line_no"),
+            {"item": row[1], "offset": 0},
+        )
+
+    def raw_export(run: int):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                SQL_EXPORT.format(where="AND i.weapon_model_id = %(weapon)s", order="f.id DESC"), {"weapon": weapon_id}
+            )
+            while cursor.fetchmany(2000):
+                pass
 
     etag = client.get("/en/components/")["ETag"]
     cases = [
@@ -175,7 +198,22 @@ def main() -> None:
                 {"like": f"%{search}%", "prefix": f"{search}%"},
             ),
         ),
+        (
+            "list, cold, sort=maker",
+            page("/en/components/?sort=maker", clear=True),
+            raw_list(count=False, order="m.name, f.id"),
+        ),
         (f"weapon page {designation}, cold", page(f"/en/weapons/{designation}/", clear=True), raw_weapon),
+        (
+            f"weapon page {designation}, new data version",
+            page(f"/en/weapons/{designation}/", clear=False, bump=True),
+            raw_weapon,
+        ),
+        (
+            f"CSV export, weapon={designation}",
+            page(f"/en/components/export.csv?weapon={weapon_id}", clear=True),
+            raw_export,
+        ),
         (f"component page {finding_id}, cold", page(f"/uk/components/{finding_id}/", clear=True), raw_component),
     ]
 

@@ -465,6 +465,11 @@ def generate(url: str, *, seed: int, findings: int, items: int, manufacturers: i
             finding_rows,
         )
         print(f"{n:,} findings written in {time.perf_counter() - t0:.1f} s")
+        # The public flag (provenance.services.public_flag does this for the services' writes; COPY bypasses them).
+        cur.execute(
+            "UPDATE provenance_finding f SET public = true FROM provenance_recovereditem i "
+            "WHERE i.id = f.item_id AND i.status = 'published' AND i.tlp = 'CLEAR'"
+        )
         for table in (
             "components_hscode",
             "components_category",

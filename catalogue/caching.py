@@ -7,7 +7,12 @@ A public page is a function of the evidence (the data version: `provenance.model
 - the rendered page, kept in Django's cache for `CATALOGUE_CACHE_SECONDS` (0 turns it off); `X-Cache: hit`
   or `miss` tells which one answered;
 - `version_cached`: parts shared by many pages (the filters' option lists, a filter's total count), kept under
-  the same version.
+  the same version;
+- `content_cached`: what depends on a few inputs only (a weapon page's charts), kept under a digest of them,
+  so a change elsewhere in the data does not make it again.
+Before anything else, once per version: whether a line is flagged public that the visibility rule hides (a
+write that bypassed the services, see `provenance.services.public_flag`); then every page answers 503 until the
+flags are repaired, rather than show what it must not.
 Any change to the evidence (publishing, unpublishing, a new TLP, a photo withdrawn) gives a new version, so no
 page is served stale by this server; entries are never invalidated, just never asked for again.
 """
@@ -15,6 +20,8 @@ page is served stale by this server; entries are never invalidated, just never a
 from __future__ import annotations
 
 import hashlib
+import json
+import logging
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -25,12 +32,16 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import quote_etag
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from provenance.selectors.data_version import data_version
+from provenance.selectors.visibility import findings_public_flag_leaks
 
-__all__ = ["public_page", "version_cached"]
+__all__ = ["content_cached", "public_page", "version_cached"]
 
 KEY_PREFIX = "catalogue"
+logger = logging.getLogger(__name__)
 
 
 def _key(kind: str, version: int, what: str) -> str:
@@ -52,6 +63,23 @@ def version_cached(request: HttpRequest, name: str, compute: Callable[[], Any]) 
     return value
 
 
+def content_cached(name: str, inputs: Any, compute: Callable[[], Any]) -> Any:
+    """`compute()`, kept under a digest of everything it depends on (`inputs`, JSON; the language is added).
+
+    For what is slow to make and depends on a few numbers only, such as a chart: it is made again only when its
+    own numbers or labels change, not whenever the data version does."""
+    seconds = settings.CATALOGUE_CACHE_SECONDS
+    if not seconds:
+        return compute()
+    text = json.dumps([name, get_language(), inputs], sort_keys=True, default=str)
+    key = f"{KEY_PREFIX}:{name}:{hashlib.sha256(text.encode()).hexdigest()}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, seconds)
+    return value
+
+
 def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Wrap a public page's view: ETag and Cache-Control from the data version, and the rendered page cached."""
 
@@ -60,6 +88,12 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         # Read before the data: whatever the view then reads is at least this new.
         version = data_version()
         request.catalogue_version = version
+        if version_cached(request, "flag-leaks", findings_public_flag_leaks):
+            # A write bypassed the services that keep the public flag: show nothing rather than too much.
+            logger.error("Public flags disagree with the visibility rule; run `manage.py public_flags`.")
+            response = HttpResponse(_("The catalogue is being updated; please try again in a few minutes."), status=503)
+            patch_cache_control(response, no_cache=True)
+            return response
         if version is None or request.method not in ("GET", "HEAD"):
             response = view(request, *args, **kwargs)
             patch_cache_control(response, no_cache=True)
@@ -80,7 +114,7 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         response = view(request, *args, **kwargs)
         if hasattr(response, "render"):
             response.render()
-        if response.status_code == 200 and seconds:
+        if response.status_code == 200 and seconds and not response.streaming:  # a CSV download is streamed
             cache.set(key, (response.content, response.status_code), seconds)
         response["X-Cache"] = "miss"
         return _headers(response, etag)

@@ -9,30 +9,37 @@ details, custody, owners, the people who entered or uploaded) are never selected
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from components.models import Category
 from components.partnumbers import part_number_key
 from config.common.countries import country_name
 from manufacturers.models import Manufacturer, Ownership
-from provenance.models import EvidenceFile, Finding, Source, WeaponModel
+from provenance.models import EvidenceFile, Finding, RecoveredItem, Source, WeaponModel
 from provenance.selectors.analytics import AnalyticsFilters, breakdown, shift, ultimate_parents
 from provenance.selectors.items import recovered_items_with_counts
+from provenance.selectors.sanctions import designations_in_force
 from provenance.selectors.visibility import evidence_public, findings_public, items_public
 
 __all__ = [
+    "EXPORT_FIELDS",
+    "SORTS",
     "CatalogueFilters",
     "FilterOptions",
     "catalogue_component",
+    "catalogue_designations",
+    "catalogue_export",
     "catalogue_filter_options",
     "catalogue_findings",
     "catalogue_manufacturer",
     "catalogue_parents",
     "catalogue_photo",
+    "catalogue_sample_components",
     "catalogue_weapon",
 ]
 
@@ -63,25 +70,42 @@ FINDING_FIELDS = (
 PHOTO_FIELDS = ("id", "item_id", "finding_id", "public_image", "public_thumbnail")
 
 
+# The list's orders: a key of the `sort` filter -> its ORDER BY (the first is the default; each ends on the id,
+# so a page never repeats or skips a line). The default one walks the partial index of the public lines.
+SORTS = {
+    "new": ("-id",),
+    "produced": (F("produced_year").desc(nulls_last=True), F("produced_week").desc(nulls_last=True), "-id"),
+    "produced-old": (F("produced_year").asc(nulls_last=True), F("produced_week").asc(nulls_last=True), "id"),
+    "maker": (F("manufacturer__name").asc(nulls_last=True), "id"),
+    "part": (F("part__part_number").asc(nulls_last=True), "id"),
+}
+DEFAULT_SORT = "new"
+
+
 @dataclass(frozen=True)
 class CatalogueFilters:
-    """The list page's filters; each one optional."""
+    """The list page's filters; each one optional; `sort` orders the rows and changes no count."""
 
     manufacturer: int | None = None
     country: str | None = None
     weapon: int | None = None
     category: int | None = None
     search: str = ""
+    sort: str = DEFAULT_SORT
+
+    def selection(self) -> CatalogueFilters:
+        """The same filters in the default order: what the count depends on."""
+        return replace(self, sort=DEFAULT_SORT)
 
 
 @dataclass(frozen=True)
 class FilterOptions:
-    """(value, label) pairs of each filter, taken only from public findings, and their number."""
+    """(value, label, public lines) of each filter, taken only from public findings, and their number."""
 
-    manufacturers: list[tuple[int, str]]
-    countries: list[tuple[str, str]]
-    weapons: list[tuple[int, str]]
-    categories: list[tuple[int, str]]
+    manufacturers: list[tuple[int, str, int]]
+    countries: list[tuple[str, str, int]]
+    weapons: list[tuple[int, str, int]]
+    categories: list[tuple[int, str, int]]
     total: int  # public findings in all
 
 
@@ -93,8 +117,7 @@ def _public_photos(**lookup) -> Prefetch:
     )
 
 
-def catalogue_findings(*, filters: CatalogueFilters) -> QuerySet[Finding]:
-    """Public findings matching `filters`, newest first, with their public photos (`public_photos`)."""
+def _selected(filters: CatalogueFilters) -> QuerySet[Finding]:
     qs = findings_public()
     if filters.manufacturer is not None:
         qs = qs.filter(manufacturer_id=filters.manufacturer)
@@ -114,48 +137,107 @@ def catalogue_findings(*, filters: CatalogueFilters) -> QuerySet[Finding]:
     return (
         qs.select_related("item__weapon_model", "manufacturer", "part", "category")
         .only(*FINDING_FIELDS)
-        .prefetch_related(_public_photos(finding__isnull=False))
-        .order_by("-id")
+        .order_by(*SORTS.get(filters.sort, SORTS[DEFAULT_SORT]))
     )
 
 
-_FACETS_SQL = """
-WITH s(m, c, k, w) AS ({public})
-SELECT 1, m, NULL, COUNT(*) FROM s GROUP BY m
-UNION ALL SELECT 2, NULL, c, COUNT(*) FROM s GROUP BY c
-UNION ALL SELECT 3, k, NULL, COUNT(*) FROM s GROUP BY k
-UNION ALL SELECT 4, w, NULL, COUNT(*) FROM s GROUP BY w
-"""
+def catalogue_findings(*, filters: CatalogueFilters) -> QuerySet[Finding]:
+    """Public findings matching `filters`, in the order `filters.sort` names, with their public photos
+    (`public_photos`)."""
+    return _selected(filters).prefetch_related(_public_photos(finding__isnull=False))
+
+
+# The columns of the CSV export: the list's own public columns, nothing else.
+EXPORT_FIELDS = (
+    "id",
+    "part__part_number",
+    "marking",
+    "category__name",
+    "quantity",
+    "manufacturer_id",
+    "manufacturer__name",
+    "country",
+    "item__weapon_model__designation",
+    "item__reference",
+    "date_code",
+    "produced_year",
+    "produced_week",
+    "module",
+)
+
+
+def catalogue_export(*, filters: CatalogueFilters) -> Iterator[dict]:
+    """Every public finding matching `filters` (`EXPORT_FIELDS`), in its order, streamed from the database in
+    chunks (the CSV download)."""
+    return _selected(filters).values(*EXPORT_FIELDS).iterator(chunk_size=2000)
+
+
+def catalogue_sample_components(*, finding: Finding, limit: int = 200) -> list[Finding]:
+    """The other public lines of `finding`'s sample, in teardown order (at most `limit`)."""
+    return list(
+        findings_public()
+        .filter(item_id=finding.item_id)
+        .exclude(pk=finding.pk)
+        .select_related("manufacturer", "part", "category")
+        .only(*(name for name in FINDING_FIELDS if not name.startswith("item__")))
+        .order_by("line_no", "id")[:limit]
+    )
 
 
 def catalogue_filter_options() -> FilterOptions:
-    """The values each filter offers, only those some public finding has, and the number of public findings.
+    """The values each filter offers, only those some public finding has, with the number of public findings
+    of each, and the number of public findings in all.
 
-    One scan of the public findings gives all four lists and the total (a UNION of four GROUP BYs over one
-    common table expression, which PostgreSQL computes once); three small queries then name the values.
+    One query: four GROUP BYs of the public findings, each an index-only scan of a small partial index
+    (`Finding.Meta.indexes`; the weapon's through the lines per item), joined by UNION ALL; three small
+    queries then name the values.
     """
-    public = (
-        findings_public().order_by().values_list("manufacturer_id", "country", "category_id", "item__weapon_model_id")
+    public = findings_public().order_by()
+    parts = [
+        public.values_list("manufacturer_id").annotate(n=Count("*")),
+        public.values_list("country").annotate(n=Count("*")),
+        public.values_list("category_id").annotate(n=Count("*")),
+        public.values_list("item_id").annotate(n=Count("*")),
+    ]
+    sqls, params = [], []
+    for part in parts:
+        sql, part_params = part.query.sql_with_params()
+        sqls.append(sql)
+        params.extend(part_params)
+    items = connection.ops.quote_name(RecoveredItem._meta.db_table)
+    query = (
+        f"SELECT 1, s.manufacturer_id, NULL, s.n FROM ({sqls[0]}) s "  # noqa: S608 - our own SQL and a table name
+        f"UNION ALL SELECT 2, NULL, s.country, s.n FROM ({sqls[1]}) s "
+        f"UNION ALL SELECT 3, s.category_id, NULL, s.n FROM ({sqls[2]}) s "
+        f"UNION ALL SELECT 4, i.weapon_model_id, NULL, SUM(s.n) FROM ({sqls[3]}) s JOIN {items} i ON i.id = s.item_id "
+        "GROUP BY i.weapon_model_id"
     )
-    sql, params = public.query.sql_with_params()
-    present: dict[int, set] = {1: set(), 2: set(), 3: set(), 4: set()}
-    total = 0
+    counts: dict[int, dict] = {1: {}, 2: {}, 3: {}, 4: {}}
     with connection.cursor() as cursor:
-        cursor.execute(_FACETS_SQL.format(public=sql), params)
+        cursor.execute(query, params)
         for kind, number, text, count in cursor.fetchall():
-            present[kind].add(text if kind == 2 else number)
-            total += count if kind == 1 else 0
-    manufacturers = Manufacturer.objects.filter(pk__in=present[1] - {None}).order_by("name").values_list("pk", "name")
-    categories = Category.objects.filter(pk__in=present[3] - {None}).order_by("name").values_list("pk", "name")
-    weapons = WeaponModel.objects.filter(pk__in=present[4]).order_by("designation").values_list("pk", "designation")
-    countries = sorted(((code, country_name(code)) for code in present[2] - {None, ""}), key=lambda pair: pair[1])
+            counts[kind][text if kind == 2 else number] = int(count)
+    total = sum(counts[1].values())
+
+    def named(model, field: str, found: dict) -> list[tuple[int, str, int]]:
+        rows = model.objects.filter(pk__in=set(found) - {None}).order_by(field).values_list("pk", field)
+        return [(pk, label, found[pk]) for pk, label in rows]
+
+    countries = sorted(((code, country_name(code), n) for code, n in counts[2].items() if code), key=lambda row: row[1])
     return FilterOptions(
-        manufacturers=list(manufacturers),
+        manufacturers=named(Manufacturer, "name", counts[1]),
         countries=countries,
-        weapons=list(weapons),
-        categories=list(categories),
+        weapons=named(WeaponModel, "designation", counts[4]),
+        categories=named(Category, "name", counts[3]),
         total=total,
     )
+
+
+def catalogue_designations(*, manufacturer_ids) -> dict[int, list[dict]]:
+    """manufacturer id -> its sanctions designations in force today (official lists: authority, programme,
+    start date, and whether through an owner); makers without one are left out."""
+    found = designations_in_force(manufacturer_ids=set(manufacturer_ids) - {None}, as_of=timezone.localdate())
+    return {maker: rows for maker, rows in found.items() if rows}
 
 
 def catalogue_parents(*, manufacturer_ids, as_of: dt.date | None = None) -> dict[int, Manufacturer]:

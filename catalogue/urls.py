@@ -10,6 +10,7 @@ from . import views
 
 pages = [
     path("components/", views.component_list, name="components"),
+    path("components/export.csv", views.component_export, name="export"),
     path("components/<int:pk>/", views.component_detail, name="component"),
     path("weapons/<str:designation>/", views.weapon_detail, name="weapon"),
     path("manufacturers/<int:pk>/", views.manufacturer_detail, name="manufacturer"),

@@ -6,7 +6,7 @@ import base64
 from functools import cached_property
 
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse, translate_url
 from django.utils import translation
@@ -14,11 +14,13 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from config.common.exports import CONTENT_TYPES
 from provenance.charts import bar_chart_svg, shift_chart_svg
 from provenance.storage import public_media_storage
 
 from . import selectors
-from .caching import public_page, version_cached
+from .caching import content_cached, public_page, version_cached
+from .exports import csv_lines
 from .forms import ComponentFilterForm
 
 PAGE_SIZE = 50
@@ -68,27 +70,41 @@ def home(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _list_filters(request: HttpRequest) -> tuple[ComponentFilterForm, selectors.CatalogueFilters | None]:
+    """The filter form over the public option lists (cached under the data version), and its filters (None
+    when a value is not among the public ones)."""
+    options = version_cached(request, "options", selectors.catalogue_filter_options)
+    form = ComponentFilterForm(request.GET, options=options)
+    return form, (form.filters() if form.is_valid() else None)
+
+
+def _designations(request: HttpRequest, form: ComponentFilterForm) -> dict[int, list[dict]]:
+    """The designations in force of every maker of a public line (cached under the data version like the
+    option lists: a few hundred rows, read once for every page of the list and for the CSV)."""
+    makers = [row[0] for row in form.choices["manufacturer"]]
+    return version_cached(request, "designations", lambda: selectors.catalogue_designations(manufacturer_ids=makers))
+
+
 @require_safe
 @public_page
 def component_list(request: HttpRequest) -> HttpResponse:
-    options = version_cached(request, "options", selectors.catalogue_filter_options)
-    form = ComponentFilterForm(request.GET, options=options)
-    valid = form.is_valid()
-    filters = form.filters() if valid else selectors.CatalogueFilters()
+    form, filters = _list_filters(request)
+    valid = filters is not None
+    filters = filters or selectors.CatalogueFilters()
     findings = selectors.catalogue_findings(filters=filters)
     if not valid:
         findings = findings.none()
-    unfiltered = valid and filters == selectors.CatalogueFilters()
+    selection = filters.selection()  # the order changes no count
     paginator = _CountCachedPaginator(
         findings,
         PAGE_SIZE,
         request=request,
-        count_key=f"count:{filters!r}",
-        known=options.total if unfiltered else (0 if not valid else None),
+        count_key=f"count:{selection!r}",
+        known=form.total if valid and selection == selectors.CatalogueFilters() else (0 if not valid else None),
     )
     page = paginator.get_page(request.GET.get("page"))
     rows = list(page.object_list)
-    parents = selectors.catalogue_parents(manufacturer_ids={f.manufacturer_id for f in rows if f.manufacturer_id})
+    makers = {f.manufacturer_id for f in rows if f.manufacturer_id}
     query = request.GET.copy()
     query.pop("page", None)
     return _page(
@@ -98,7 +114,8 @@ def component_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "rows": rows,
-            "parents": parents,
+            "parents": selectors.catalogue_parents(manufacturer_ids=makers),
+            "designations": _designations(request, form),
             "query": query.urlencode(),
             "active_filters": form.active() if valid else [],
         },
@@ -107,15 +124,42 @@ def component_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @public_page
+def component_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    """The filtered list as CSV, every matching line in the chosen order (what the page shows, all pages)."""
+    form, filters = _list_filters(request)
+    if filters is None:
+        message = _("Some filters could not be used:") + " " + ", ".join(str(form[name].label) for name in form.errors)
+        return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+    parents = selectors.catalogue_parents(manufacturer_ids=[row[0] for row in form.choices["manufacturer"]])
+    designations = _designations(request, form)
+    findings = selectors.catalogue_export(filters=filters)
+    response = StreamingHttpResponse(
+        csv_lines(request, findings, parents=parents, designations=designations), content_type=CONTENT_TYPES["csv"]
+    )
+    response["Content-Disposition"] = 'attachment; filename="components.csv"'
+    return response
+
+
+@require_safe
+@public_page
 def component_detail(request: HttpRequest, pk: int) -> HttpResponse:
     finding = selectors.catalogue_component(pk=pk)
     if finding is None:
         raise Http404(_("No public component with this number."))
-    parents = selectors.catalogue_parents(manufacturer_ids=[finding.manufacturer_id] if finding.manufacturer_id else [])
+    others = selectors.catalogue_sample_components(finding=finding)
+    makers = {f.manufacturer_id for f in [finding, *others] if f.manufacturer_id}
+    parents = selectors.catalogue_parents(manufacturer_ids=makers)
     return _page(
         request,
         "catalogue/component_detail.html",
-        {"finding": finding, "item": finding.item, "parent": parents.get(finding.manufacturer_id)},
+        {
+            "finding": finding,
+            "item": finding.item,
+            "parent": parents.get(finding.manufacturer_id),
+            "parents": parents,
+            "designations": selectors.catalogue_designations(manufacturer_ids=makers),
+            "others": others,
+        },
     )
 
 
@@ -126,16 +170,15 @@ def weapon_detail(request: HttpRequest, designation: str) -> HttpResponse:
     if data is None:
         raise Http404(_("No public samples of this weapon model."))
     weapon = data["weapon"]
-    breakdown_chart = bar_chart_svg(
-        data["breakdown"]["rows"],
-        title=_("%(weapon)s: components by maker's country") % {"weapon": weapon.designation},
-        xlabel=_("component units"),
-        ylabel=_("maker's country"),
-    )
-    shift_chart = shift_chart_svg(
-        data["shift"],
-        title=_("%(weapon)s: share by maker's country, per year recovered") % {"weapon": weapon.designation},
-    )
+    rows = [{"label": row["label"], "key": row["key"], "count": row["count"]} for row in data["breakdown"]["rows"]]
+    labels = {
+        "title": _("%(weapon)s: components by maker's country") % {"weapon": weapon.designation},
+        "xlabel": _("component units"),
+        "ylabel": _("maker's country"),
+    }
+    breakdown_chart = content_cached("bars", [rows, labels], lambda: bar_chart_svg(rows, **labels))
+    title = _("%(weapon)s: share by maker's country, per year recovered") % {"weapon": weapon.designation}
+    shift_chart = content_cached("shift", [data["shift"], title], lambda: shift_chart_svg(data["shift"], title=title))
     years = [p["period"] for p in data["shift"]["periods"]]
     shift_rows = [
         {

@@ -26,6 +26,7 @@ from provenance.models import (
     WeaponModel,
 )
 from provenance.services.findings import item_years
+from provenance.services.public_flag import findings_public_sync
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -176,6 +177,7 @@ def _years_of(item: RecoveredItem) -> tuple[int | None, int | None]:
 class FindingFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Finding
+        skip_postgeneration_save = True
 
     item = factory.SubFactory(RecoveredItemFactory)
     line_no = factory.Sequence(lambda n: n + 1)
@@ -185,6 +187,13 @@ class FindingFactory(factory.django.DjangoModelFactory):
     # The item's years, as provenance.services.findings stores them on every line.
     recovered_year = factory.LazyAttribute(lambda o: _years_of(o.item)[0])
     analysed_year = factory.LazyAttribute(lambda o: _years_of(o.item)[1])
+
+    @factory.post_generation
+    def public_flag(obj, create, extracted, **kwargs):
+        """The public flag, as every service that writes a line stores it."""
+        if create:
+            findings_public_sync(item_ids=[obj.item_id])
+            obj.refresh_from_db(fields=["public"])
 
 
 class OrganisationAPIKeyFactory(factory.django.DjangoModelFactory):

@@ -8,6 +8,8 @@ from django import template
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
+from catalogue.exports import designations_text
+
 register = template.Library()
 
 
@@ -60,3 +62,9 @@ def get_item(mapping: dict, key):
 def options(form, name: str) -> str:
     """`form.options_html(name)`: the options of a filter's drop-down."""
     return form.options_html(name)
+
+
+@register.filter
+def sanctions(designations: list[dict] | None) -> str:
+    """A maker's designations in force as one line (`catalogue.exports.designations_text`), empty when none."""
+    return designations_text(designations or [])

@@ -17,6 +17,9 @@ MISP's publish gate and TLP 2.0:
   report, anyone else none (`briefing_reports_visible_to`: the API and the admin's downloads);
 - the public (the catalogue's pages, no login) sees only `published` TLP:CLEAR items, their findings, and
   the photos of those an analyst marked public (`items_public`, `findings_public`, `evidence_public`).
+  `findings_public` reads the rule as stored on each line (`Finding.public`, kept by
+  `provenance.services.public_flag` from `items_public`): the fast path over 1,000,000 lines;
+  `findings_public_flag_leaks` tells whether any flagged line's item the rule now hides (one cheap query).
 
 Reference data follows the evidence it came with. An import creates the manufacturers, parts, categories and
 strikes of a draft or RED item; they must not reach a partner before the item does:
@@ -40,6 +43,7 @@ __all__ = [
     "briefing_reports_visible_to",
     "evidence_public",
     "findings_public",
+    "findings_public_flag_leaks",
     "findings_visible_to",
     "internal_user_may_view",
     "is_staff_user",
@@ -164,8 +168,16 @@ def items_public() -> QuerySet[RecoveredItem]:
 
 
 def findings_public() -> QuerySet[Finding]:
-    """The findings of the public items."""
-    return Finding.objects.filter(_public_q(prefix="item__"))
+    """The findings of the public items: those whose stored flag says so (the rule of `items_public`, stored
+    on each line by `provenance.services.public_flag.findings_public_sync`; partial indexes serve it)."""
+    return Finding.objects.filter(public=True)
+
+
+def findings_public_flag_leaks() -> bool:
+    """True when a line is flagged public although the rule hides its item (a write that bypassed the services):
+    the catalogue then shows nothing until the flags are repaired (`manage.py public_flags`)."""
+    hidden_items = RecoveredItem.objects.exclude(_public_q())
+    return Finding.objects.filter(public=True, item_id__in=hidden_items.values("pk")).exists()
 
 
 def evidence_public() -> QuerySet[EvidenceFile]:

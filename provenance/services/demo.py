@@ -17,6 +17,7 @@ from provenance.models import Finding, RecoveredItem, Source, Strike, WeaponMode
 from provenance.models.items import TLP, DatePrecision
 from provenance.services.findings import item_years
 from provenance.services.organisations import organisation_internal
+from provenance.services.public_flag import findings_public_sync
 
 VLASIUK_2025 = {
     "publisher": "Kyiv Independent; Euromaidan Press",
@@ -258,4 +259,5 @@ def demo_data_load() -> Counter:
         stale = item.findings.filter(line_no__gt=len(demo.lines))
         counts["findings removed"] += stale.count()
         stale.delete()
+        findings_public_sync(item_ids=[item.pk])
     return counts

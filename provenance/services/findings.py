@@ -27,6 +27,7 @@ from provenance.finding_rules import Maker
 from provenance.models import EvidenceFile, Finding, RecoveredItem
 from provenance.services.item_lock import item_lock
 from provenance.services.organisations import organisation_internal
+from provenance.services.public_flag import findings_public_sync
 from provenance.services.workflow import item_content_changed
 
 __all__ = [
@@ -162,6 +163,7 @@ def findings_save(
         saved.append(finding)
     if saved:
         item_content_changed(item=item, user=user)
+        findings_public_sync(item_ids=[item.pk])  # new lines, and lines moved here from another item
     return saved
 
 
@@ -195,6 +197,7 @@ def recovered_item_save(*, item: RecoveredItem, user: AbstractBaseUser | None) -
         item.created_by = user
     item.save()
     finding_years_sync(item=item)
+    findings_public_sync(item_ids=[item.pk])  # its TLP label may have changed
     return item
 
 

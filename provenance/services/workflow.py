@@ -11,7 +11,8 @@ Rules:
   `submitted` (as a submission by whoever made the change), so a partner never sees an unreviewed number;
 - lowering a TLP label needs `provenance.lower_tlp` (reviewer); changing who an item is shared with needs
   `provenance.share_recovereditem` (publisher);
-- every transition is kept (`ItemTransition`: from, to, who, when, comment) and in the item's history.
+- every transition is kept (`ItemTransition`: from, to, who, when, comment) and in the item's history;
+- every transition stores the public rule on the item's lines again (`findings_public_sync`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from provenance.models import ItemTransition, RecoveredItem
 from provenance.models.items import TLP
+from provenance.services.public_flag import findings_public_sync
 
 __all__ = [
     "ACTIONS",
@@ -141,6 +143,7 @@ def _record(*, item: RecoveredItem, action: str, target: str, user, comment: str
     item._history_user = user if _is_person(user) else None
     item._change_reason = f"{action}: {comment}" if comment else action
     item.save(update_fields=["status", "submitted_by", "findings_changed_by", "updated_at"])
+    findings_public_sync(item_ids=[item.pk])
     return ItemTransition.objects.create(
         item=item, action=action, from_status=source, to_status=target, by=item._history_user, comment=comment
     )

@@ -1,13 +1,15 @@
 """The public catalogue's pages: what the public sees, and that nothing of a hidden sample or an internal
 field reaches a page, a filter's option list or a count (CLEAR published vs GREEN, AMBER, RED, draft)."""
 
+import csv
 import datetime as dt
+import io
 import re
 
 import pytest
 from django.core.cache import cache
 
-from provenance.services.findings import evidence_file_store
+from provenance.services.findings import evidence_file_store, recovered_item_save
 from provenance.services.photos import evidence_public_set
 from tests import factories
 from tests.catalogue.world import HIDDEN, build_world, hidden_texts, upload
@@ -66,10 +68,11 @@ def test_list_shows_the_public_component_with_its_maker_parent_country_weapon_an
 def test_list_count_and_every_option_list_hold_only_public_data(client, world):
     html = _text(client.get("/en/components/"))
     assert re.search(r'<h2 id="results">\s*2 component lines\s*</h2>', html)
-    assert _options(html, "manufacturer") == ["All", "Maxim Integrated"]
-    assert _options(html, "country") == ["All", "Russia", "United States"]
-    assert _options(html, "weapon") == ["All", "9M727"]
-    assert _options(html, "category") == ["All", "microcontroller"]
+    # Each value with its number of public lines: the hidden samples' 7-unit lines count nowhere.
+    assert _options(html, "manufacturer") == ["All", "Maxim Integrated (1)"]
+    assert _options(html, "country") == ["All", "Russia (1)", "United States (1)"]
+    assert _options(html, "weapon") == ["All", "9M727 (2)"]
+    assert _options(html, "category") == ["All", "microcontroller (1)"]
     _assert_nothing_hidden(html)
 
 
@@ -187,7 +190,7 @@ def test_pages_carry_an_etag_and_answer_304_until_the_data_changes(client, world
     assert client.get("/en/components/", HTTP_IF_NONE_MATCH=etag).status_code == 304
     assert client.get("/uk/components/")["ETag"] != etag  # the language is part of the key
     world.public_item.tlp = "AMBER"
-    world.public_item.save()
+    recovered_item_save(item=world.public_item, user=None)
     changed = client.get("/en/components/", HTTP_IF_NONE_MATCH=etag)
     assert changed.status_code == 200 and changed["ETag"] != etag
     assert "MAX2769" not in changed.content.decode()  # turned AMBER: gone at once, no stale page
@@ -197,9 +200,10 @@ def test_list_page_query_count_does_not_grow_with_the_rows(client, world, django
     for _ in range(30):
         finding = factories.FindingFactory(item=world.public_item, manufacturer=world.public_maker)
         evidence_public_set(evidence=evidence_file_store(file=upload(), finding=finding, uploaded_by=None), public=True)
-    # 1 data version, 1 scan for the option lists and the total, 3 names of their values (makers, categories,
-    # weapons), 1 ownerships (parents), 1 parents' names, 1 page, 1 photos
-    with django_assert_num_queries(9):
+    # 1 data version, 1 check of the public flags, 1 query for the option lists and the total, 3 names of
+    # their values (makers, categories, weapons), 4 the makers' designations (ownerships; manual, matched,
+    # through owners), 1 ownerships (parents), 1 parents' names, 1 page, 1 photos
+    with django_assert_num_queries(14):
         assert client.get("/en/components/").status_code == 200
     # Another URL of the same list: the option lists and the count come from the cache.
     with django_assert_num_queries(5):
@@ -210,3 +214,75 @@ def test_list_page_query_count_does_not_grow_with_the_rows(client, world, django
     # The same page again: 1 data version, the rendered page from the cache.
     with django_assert_num_queries(1):
         assert client.get("/en/components/", {"country": "US"}).status_code == 200
+
+
+def _csv(response) -> list[list[str]]:
+    assert response.status_code == 200, response.status_code
+    assert response["Content-Type"].startswith("text/csv")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text)))
+
+
+def test_csv_export_holds_the_filtered_public_lines_only_escaped_against_formulas(client, world):
+    factories.FindingFactory(item=world.public_item, manufacturer=None, country="CN", marking="=HYPERLINK(1)")
+    rows = _csv(client.get("/en/components/export.csv"))
+    assert rows[0][:3] == ["Component page", "Part number", "Marking"]
+    body = rows[1:]
+    assert len(body) == 3  # the three public lines: nothing of the hidden samples
+    assert {row[2] for row in body} == {"MAX2769 ETI 2235", "RUSSIAN-PART", "'=HYPERLINK(1)"}
+    maxim = next(row for row in body if row[2] == "MAX2769 ETI 2235")
+    assert maxim[5:9] == ["Maxim Integrated", "Analog Devices", "US", "United States"]
+    assert maxim[0].endswith(f"/en/components/{world.public_finding.pk}/")
+    _assert_nothing_hidden("\n".join(",".join(row) for row in rows))
+    only_russia = _csv(client.get("/en/components/export.csv", {"country": "RU"}))
+    assert [row[2] for row in only_russia[1:]] == ["RUSSIAN-PART"]
+    assert _csv(client.get("/uk/components/export.csv"))[0][1] != "Part number"  # the header speaks Ukrainian
+
+
+@pytest.mark.parametrize("reference", [h[0] for h in HIDDEN])
+def test_csv_export_of_a_hidden_value_is_refused_and_shows_nothing(client, world, reference):
+    finding = world.hidden_findings[reference]
+    response = client.get("/en/components/export.csv", {"manufacturer": finding.manufacturer_id})
+    assert response.status_code == 400
+    assert finding.manufacturer.name not in response.content.decode()
+    rows = _csv(client.get("/en/components/export.csv", {"q": finding.marking}))
+    assert rows[1:] == []
+
+
+def test_sort_orders_and_an_unknown_order(client, world):
+    old = factories.FindingFactory(item=world.public_item, manufacturer=None, country="CN", produced_year=1999)
+    new = factories.FindingFactory(item=world.public_item, manufacturer=None, country="CN", produced_year=2024)
+    rows = _csv(client.get("/en/components/export.csv", {"sort": "produced-old"}))
+    assert [row[13] for row in rows[1:]] == ["1999", "2022", "2024", ""]  # undated last
+    rows = _csv(client.get("/en/components/export.csv", {"sort": "produced"}))
+    assert [row[13] for row in rows[1:]] == ["2024", "2022", "1999", ""]
+    html = _text(client.get("/en/components/", {"sort": "maker"}))
+    assert html.index("MAX2769 ETI") < html.index(f"/en/components/{old.pk}/")  # makers A to Z, unknown last
+    assert _options(html, "sort")[0] == "Newest entries first"
+    html = _text(client.get("/en/components/", {"sort": "price"}))
+    assert "Some filters could not be used" in html and f"/en/components/{new.pk}/" not in html
+
+
+def test_designations_column_shows_public_makers_listings_and_nothing_of_hidden_makers(client, world):
+    factories.DesignationFactory(manufacturer=world.public_maker, authority="US", program="US-BIS-EL")
+    for reference, maker in world.hidden_makers.items():
+        factories.DesignationFactory(manufacturer=maker, authority="EU", program=f"{reference}-PROGRAMME")
+    html = _text(client.get("/en/components/"))
+    assert "US US-BIS-EL" in html
+    assert "PROGRAMME" not in html
+    rows = _csv(client.get("/en/components/export.csv"))
+    column = rows[0].index("Sanctions designations in force")
+    listed = sorted(row[column] for row in rows[1:])
+    assert listed[0] == "" and listed[1].startswith("US US-BIS-EL since ")
+    component = _text(client.get(f"/en/components/{world.public_finding.pk}/"))
+    assert "US US-BIS-EL" in component and "PROGRAMME" not in component
+
+
+def test_component_page_lists_the_other_components_of_its_sample(client, world):
+    html = _text(client.get(f"/en/components/{world.public_finding.pk}/"))
+    others = html[html.index('id="others"') :]
+    assert "Other components of this sample" in html
+    assert others.count('<tr><td class="num">') == 1  # the Russian line; not the page's own line
+    russian = world.public_item.findings.exclude(pk=world.public_finding.pk).get()
+    assert f"/en/components/{russian.pk}/" in others
+    _assert_nothing_hidden(html)

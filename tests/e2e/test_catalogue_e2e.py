@@ -93,10 +93,19 @@ def test_visitor_walks_list_component_weapon(live_server, browser_page, axe_sour
     page.locator("form.filters button[type=submit]").click()
     page.wait_for_url("**country=US**")
     assert page.locator("table.components tbody tr").count() == 1
+    # Another order keeps the filter; the CSV link downloads the same selection.
+    page.select_option("#id_sort", "maker")
+    page.locator("form.filters button[type=submit]").click()
+    page.wait_for_url("**sort=maker**")
+    assert page.locator("table.components tbody tr").count() == 1
+    download = page.locator(".download a").get_attribute("href")
+    assert "/components/export.csv?" in download and "country=US" in download and "sort=maker" in download
+    assert_accessible(page, axe_source)
 
     page.locator("table.components tbody th a").first.click()
     page.wait_for_url(f"{live_server.url}/{language}/components/{world.public_finding.pk}/")
     assert "MAX2769 ETI 2235" in page.locator("main").inner_text()
+    assert page.locator("table.others tbody tr").count() == 1  # the other line of the same sample
     assert page.locator(".gallery img").first.evaluate("img => img.complete && img.naturalWidth") > 0
     page.screenshot(path=str(SHOTS / f"component-{language}.png"), full_page=True)
     assert_accessible(page, axe_source)
