@@ -22,7 +22,6 @@ from anyascii import anyascii
 
 __all__ = [
     "NameKey",
-    "identifier_values",
     "legal_forms_removed",
     "loose_key",
     "name_key",
@@ -252,22 +251,6 @@ def loose_key(key: str) -> str:
     for pattern, replacement in _LOOSE_RULES:
         key = pattern.sub(replacement, key)
     return " ".join(sorted(set(key.split())))
-
-
-_ID_CLEAN = re.compile(r"[^0-9A-Z]")
-
-
-def identifier_values(values) -> frozenset[str]:
-    """Identifiers (INN, OGRN, registration numbers) as upper-case alphanumerics of 6 characters or more.
-
-    "7735574607 (Tax ID/INN)" gives 7735574607: the label in brackets is dropped.
-    """
-    result = set()
-    for value in values or ():
-        cleaned = _ID_CLEAN.sub("", _BRACKETED.sub("", str(value)).upper())
-        if len(cleaned) >= 6 and any(ch.isdigit() for ch in cleaned):
-            result.add(cleaned)
-    return frozenset(result)
 
 
 def normalised_name_keys(value: str) -> list[str]:
