@@ -22,6 +22,7 @@ from anyascii import anyascii
 
 __all__ = [
     "NameKey",
+    "is_organisation_name",
     "legal_forms_removed",
     "loose_key",
     "name_key",
@@ -251,6 +252,37 @@ def loose_key(key: str) -> str:
     for pattern, replacement in _LOOSE_RULES:
         key = pattern.sub(replacement, key)
     return " ".join(sorted(set(key.split())))
+
+
+# Words that make a name an organisation's when a list does not say what it names (CSL rows without a type).
+_ORGANISATION_WORDS = frozenset({
+    "academy", "agency", "airlines", "association", "authority", "aviation", "bank", "bureau", "center", "centre",
+    "college", "committee", "companies", "company", "concern", "cooperative", "corporation", "council", "department",
+    "design", "development", "electronic", "electronics", "engineering", "enterprise", "enterprises", "export",
+    "factory", "firm", "foundation", "fund", "group", "holding", "holdings", "import", "industrial", "industries",
+    "industry", "institute", "institution", "international", "laboratories", "laboratory", "logistics",
+    "manufacturing", "ministry", "office", "organisation", "organization", "partners", "partnership", "plant",
+    "research", "school", "science", "scientific", "service", "services", "shipping", "solutions", "system",
+    "systems", "tech", "technologies", "technology", "trade", "trading", "union", "university", "works", "kombinat",
+    "zavod",
+})  # fmt: skip
+
+
+_ORG_CANONICAL_WORDS = frozenset(_ORG_CANONICAL.values())
+
+
+def is_organisation_name(value: str) -> bool:
+    """Whether a printed name says it is an organisation's: a legal form (JSC, LLC, Ltd, Акционерное Общество...),
+    an organisation type (NPO, Production Association...) or a word such as company, institute, academy,
+    trading, electronics. "Sinobright Import and Export Company" is; "I. ASH" and "Atlas Sanatgaran" are not.
+    """
+    text = normalise_text(value)
+    words = text.split()
+    return bool(
+        _LEGAL_FORM_RE.search(text)
+        or _ORG_TYPE_RE.search(text)
+        or any(w in _LEGAL_FORM_TOKENS or w in _ORGANISATION_WORDS or w in _ORG_CANONICAL_WORDS for w in words)
+    )
 
 
 def normalised_name_keys(value: str) -> list[str]:

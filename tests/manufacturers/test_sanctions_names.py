@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from manufacturers.sanctions.identifiers import identifier_kinds, identifier_values
 from manufacturers.sanctions.matching import ListedIndex, Party, score_pair
-from manufacturers.sanctions.names import name_key, normalised_name_keys
+from manufacturers.sanctions.names import is_organisation_name, name_key, normalised_name_keys
 
 SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "data" / "sanctions"
 EU_FILES = ("eu-269-annex-i-electronics-defence.csv", "eu-765-belarus-electronics-defence.csv",
@@ -205,3 +205,19 @@ def test_an_equal_weak_alias_is_never_strong():
     candidate = score_pair(ours, theirs)
     assert candidate is not None and not candidate.strong and candidate.score == 0.8
     assert "listed weak alias 'Strela'" in candidate.reasons[0]
+
+
+@pytest.mark.parametrize(
+    ("name", "organisation"),
+    [
+        ("Sinobright Import and Export Company", True),
+        ("ROSNEFT TRADE LIMITED", True),
+        ("АО «Ангстрем»", True),
+        ("NPO Strela", True),
+        ("I. ASH", False),
+        ("Cesareo Estanislao Benitez", False),
+        ("Atlas Sanatgaran", False),
+    ],
+)
+def test_a_name_says_whether_it_is_an_organisations(name, organisation):
+    assert is_organisation_name(name) is organisation
