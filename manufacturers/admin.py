@@ -12,7 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from config.common.countries import country_name
 from config.common.text import name_key
 
-from .models import Manufacturer, ManufacturerAlias, Ownership
+from .models import Manufacturer, ManufacturerAlias, ManufacturerIdentifier, Ownership
 from .sanctions.list_admin import ManualDesignationInline
 from .services import manufacturers_mark_reviewed
 
@@ -53,6 +53,15 @@ class ManufacturerAliasInline(admin.TabularInline):
     extra = 1
 
 
+class IdentifierInline(admin.TabularInline):
+    """INN, OGRN, registration number...: the matcher takes an identical one as the same company, a different
+    one of the same kind as another company."""
+
+    model = ManufacturerIdentifier
+    fields = ["kind", "value", "source"]
+    extra = 0
+
+
 class OwnershipInline(admin.TabularInline):
     """Who owned this manufacturer and when (this manufacturer is the child)."""
 
@@ -84,9 +93,9 @@ class ManufacturerAdmin(SimpleHistoryAdmin):
     # The finding counts are added by provenance.admin.manufacturers (findings are provenance's, not ours).
     list_display = ["name", "country_code", "reviewed"]
     list_filter = ["reviewed", CountryInUseFilter]
-    search_fields = ["name", "aliases__alias"]
+    search_fields = ["name", "aliases__alias", "=identifiers__value"]
     fields = ["name", "country", "website", "reviewed", "notes"]
-    inlines = [ManufacturerAliasInline, OwnershipInline, ManualDesignationInline]
+    inlines = [ManufacturerAliasInline, IdentifierInline, OwnershipInline, ManualDesignationInline]
     actions = ["mark_reviewed"]
 
     @admin.display(description=_("country"), ordering="country")

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 from config.common.countries import country_code_q
 from config.common.models import TimeStampedModel
 from config.common.text import name_key
+from manufacturers.sanctions.identifiers import identifier_clean, identifier_problem
 
 __all__ = [
     "Designation",
@@ -20,6 +21,7 @@ __all__ = [
     "ListedOwnership",
     "Manufacturer",
     "ManufacturerAlias",
+    "ManufacturerIdentifier",
     "Ownership",
     "SanctionMatch",
 ]
@@ -86,6 +88,61 @@ class ManufacturerAlias(TimeStampedModel):
 
     def save(self, *args, **kwargs):
         self.alias_key = name_key(self.alias)
+        super().save(*args, **kwargs)
+
+
+class ManufacturerIdentifier(TimeStampedModel):
+    """A maker's company identifier (INN, OGRN, registration number, LEI...), so the matcher can tell a listed
+    company of the same name from another one: an identical identifier is the same company, a different one
+    of the same kind another company (`manufacturers.sanctions.matching`).
+
+    `kind` is the FollowTheMoney property name, as on listed entities and in the FtM export. `value` is kept
+    clean (upper-case letters and digits). One identifier belongs to one maker.
+    """
+
+    class Kind(models.TextChoices):
+        INN = "innCode", _("INN (Russian taxpayer number)")
+        OGRN = "ogrnCode", _("OGRN (Russian state registration number)")
+        REGISTRATION = "registrationNumber", _("registration number")
+        TAX = "taxNumber", _("tax number")
+        VAT = "vatCode", _("VAT number")
+        LEI = "leiCode", _("LEI (legal entity identifier)")
+        OKPO = "okpoCode", _("OKPO")
+        DUNS = "dunsCode", _("DUNS number")
+
+    manufacturer = models.ForeignKey(
+        Manufacturer, on_delete=models.CASCADE, related_name="identifiers", verbose_name=_("manufacturer")
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    value = models.CharField(
+        _("identifier"), max_length=64, help_text=_("As printed; spaces, dashes and a bracketed label are dropped.")
+    )
+    source = models.CharField(_("source"), max_length=300, blank=True, help_text=_("Where the identifier comes from."))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kind", "value"]
+        verbose_name = _("company identifier")
+        verbose_name_plural = _("company identifiers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "value"],
+                name="%(app_label)s_%(class)s_unique",
+                violation_error_message=_("This identifier already belongs to a manufacturer."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.value}"
+
+    def clean(self) -> None:
+        problem = identifier_problem(self.kind, self.value or "")
+        if problem:
+            raise ValidationError({"value": problem})
+        self.value = identifier_clean(self.value)
+
+    def save(self, *args, **kwargs):
+        self.value = identifier_clean(self.value)
         super().save(*args, **kwargs)
 
 

@@ -1,4 +1,4 @@
-"""Writes for manufacturers: reference-data upserts of manufacturers, aliases and ownership."""
+"""Writes for manufacturers: reference-data upserts of manufacturers, aliases, identifiers and ownership."""
 
 import datetime as dt
 
@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 
 from config.common.services import Outcome, object_upsert
 from config.common.text import name_key
-from manufacturers.models import Manufacturer, ManufacturerAlias, Ownership
+from manufacturers.models import Manufacturer, ManufacturerAlias, ManufacturerIdentifier, Ownership
 
 
 @transaction.atomic
@@ -32,6 +32,26 @@ def manufacturer_upsert(
         elif existing.manufacturer_id != manufacturer.pk:
             raise ValidationError(f"Alias {alias!r} of {name!r} already belongs to {existing.manufacturer.name!r}.")
     return manufacturer, outcome
+
+
+@transaction.atomic
+def manufacturer_identifiers_add(
+    *, manufacturer: Manufacturer, identifiers: list[tuple[str, str]], source: str = ""
+) -> Outcome:
+    """Give `manufacturer` these (kind, value) identifiers (added, never removed), each checked as the admin
+    checks it (kind, check digits, one maker per identifier); "changed" when one was added."""
+    outcome: Outcome = "unchanged"
+    for kind, value in identifiers:
+        identifier = ManufacturerIdentifier(manufacturer=manufacturer, kind=kind, value=value, source=source)
+        identifier.clean()
+        existing = ManufacturerIdentifier.objects.filter(kind=kind, value=identifier.value).first()
+        if existing is None:
+            identifier.full_clean()
+            identifier.save()
+            outcome = "changed"
+        elif existing.manufacturer_id != manufacturer.pk:
+            raise ValidationError(f"Identifier {kind} {value} of {manufacturer.name!r} belongs to another maker.")
+    return outcome
 
 
 def ownership_upsert(*, parent: Manufacturer, child: Manufacturer, start_on: dt.date) -> tuple[Ownership, Outcome]:

@@ -20,7 +20,17 @@ _INTERNAL_APPS = ("provenance", "manufacturers", "components")
 # Everything a viewer reads: every model of the project's apps (the API keys' hashes stay in the database).
 _VIEW_MODELS = {
     "components": ("hscode", "category", "part"),
-    "manufacturers": ("manufacturer", "manufactureralias", "ownership", "designation"),
+    "manufacturers": (
+        "manufacturer",
+        "manufactureralias",
+        "manufactureridentifier",
+        "ownership",
+        "designation",
+        "listimport",
+        "listedentity",
+        "listedownership",
+        "sanctionmatch",
+    ),
     "provenance": (
         "source",
         "weaponmodel",
@@ -52,7 +62,12 @@ ROLES: dict[str, list[str]] = {
             *_crud("provenance", "finding", actions=("add", "change", "delete", "view")),
             *_crud("provenance", "custodyevent", actions=("add", "view")),
             *_crud("provenance", "briefingreport", actions=("add", "view")),
-            *_crud("manufacturers", "manufacturer", "manufactureralias"),
+            *_crud("manufacturers", "manufacturer", "manufactureralias", "designation"),
+            # Identifiers are edited inline on the maker's page, where a wrong one is deleted.
+            *_crud("manufacturers", "manufactureridentifier", actions=("add", "change", "delete", "view")),
+            # Imports sanctions lists and decides the matcher's candidates (confirm / reject: a change).
+            *_crud("manufacturers", "listimport", actions=("add", "view")),
+            *_crud("manufacturers", "sanctionmatch", actions=("change", "view")),
             *_crud("components", "part", "category"),
             "provenance.submit_recovereditem",
         }
@@ -116,5 +131,7 @@ def roles_sync(apps=None, schema_editor=None) -> None:
         wanted = []
         for code in codes:
             app_label, codename = code.split(".", 1)
-            wanted.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+            # An earlier migration runs this with the models of its time: permissions of models created
+            # later are given by the later migration that runs it again (the tests check the full table).
+            wanted.extend(Permission.objects.filter(content_type__app_label=app_label, codename=codename))
         group.permissions.set(wanted)

@@ -127,6 +127,9 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10_485_760
 TEARDOWN_MAX_BYTES = env.int("TEARDOWN_MAX_BYTES", default=200 * 1024 * 1024)
+# A sanctions list uploaded in the admin is imported within the request: larger files go through
+# `manage.py import_sanctions`, which has no limit.
+SANCTIONS_UPLOAD_MAX_BYTES = env.int("SANCTIONS_UPLOAD_MAX_BYTES", default=100 * 1024 * 1024)
 
 # API throttle counters live here: with several gunicorn workers or servers, point CACHE_URL at a shared
 # cache (redis://127.0.0.1:6379/1), or each process counts on its own (`check --deploy` warns).

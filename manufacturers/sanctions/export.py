@@ -1,16 +1,24 @@
 """Our parties as a FollowTheMoney entity stream, so partners can load them into their own tools.
 
-Each manufacturer is a `Company` (name, aliases, country, website), each ownership between manufacturers an
-`Ownership` (owner, asset, start and end dates), and each of a manufacturer's designations a `Sanction` whose
-`entity` is the manufacturer: those entered by hand, and those of listed entities a person (or a command)
-confirmed as this manufacturer. Ids are ours, prefixed `ctp-` (component provenance), stable across exports.
+Each manufacturer is a `Company` (name, aliases, country, website, identifiers under their FtM property),
+each ownership between manufacturers an `Ownership` (owner, asset, start and end dates), and each of a
+manufacturer's designations a `Sanction` whose `entity` is the manufacturer: those entered by hand, and those
+of listed entities a person (or a command) confirmed as this manufacturer. Ids are ours, prefixed `ctp-`
+(component provenance), stable across exports.
 """
 
 from collections.abc import Iterator
 
 from django.db.models import Prefetch
 
-from manufacturers.models import Designation, Manufacturer, ManufacturerAlias, Ownership, SanctionMatch
+from manufacturers.models import (
+    Designation,
+    Manufacturer,
+    ManufacturerAlias,
+    ManufacturerIdentifier,
+    Ownership,
+    SanctionMatch,
+)
 
 __all__ = ["ftm_export_entities"]
 
@@ -51,7 +59,8 @@ def _clean(properties: dict[str, list[str]]) -> dict[str, list[str]]:
 def ftm_export_entities() -> Iterator[dict]:
     """Companies, then ownerships, then sanctions (a constant number of queries)."""
     makers = Manufacturer.objects.order_by("pk").prefetch_related(
-        Prefetch("aliases", queryset=ManufacturerAlias.objects.order_by("alias"))
+        Prefetch("aliases", queryset=ManufacturerAlias.objects.order_by("alias")),
+        Prefetch("identifiers", queryset=ManufacturerIdentifier.objects.order_by("kind", "value")),
     )
     for maker in makers.iterator(chunk_size=2000):
         properties = {
@@ -61,6 +70,8 @@ def ftm_export_entities() -> Iterator[dict]:
             "website": [maker.website],
             "notes": [maker.notes],
         }
+        for identifier in maker.identifiers.all():
+            properties.setdefault(identifier.kind, []).append(identifier.value)
         yield {"id": _company_id(maker.pk), "schema": "Company", "properties": _clean(properties)}
     for ownership in Ownership.objects.order_by("pk").iterator(chunk_size=2000):
         properties = {

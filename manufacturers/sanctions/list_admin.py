@@ -9,11 +9,12 @@ from django import forms
 from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from simple_history.admin import SimpleHistoryAdmin
 
+from config.common.uploads import size_limited_upload, upload_too_large
 from manufacturers.models import Designation, ListedEntity, ListedOwnership, ListImport
 from manufacturers.sanctions.importing import SanctionsImportError, sanctions_list_import
 
@@ -75,6 +76,17 @@ class ListUploadForm(forms.Form):
     )
     dry_run = forms.BooleanField(label=_("check only (write nothing)"), required=False)
 
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        too_large = upload_too_large(upload.size, UPLOAD_LIMIT)
+        if too_large:
+            raise forms.ValidationError([too_large, LARGER_FILES])
+        return upload
+
+
+LARGER_FILES = _("Import a larger list with the command manage.py import_sanctions FILE.")
+UPLOAD_LIMIT = "SANCTIONS_UPLOAD_MAX_BYTES"
+
 
 @admin.register(ListImport)
 class ListImportAdmin(admin.ModelAdmin):
@@ -105,17 +117,34 @@ class ListImportAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
-    def add_view(self, request: HttpRequest, form_url: str = "", extra_context=None) -> HttpResponse:
-        if not self.has_add_permission(request):
-            return HttpResponseRedirect(reverse("admin:manufacturers_listimport_changelist"))
-        form = ListUploadForm(request.POST or None, request.FILES or None)
-        context = {
+    def get_urls(self):
+        """The upload refuses a file over SANCTIONS_UPLOAD_MAX_BYTES from its Content-Length, before reading it."""
+        name = "manufacturers_listimport_add"
+        add = size_limited_upload(UPLOAD_LIMIT, self._too_large)(self.add_view)
+        urls = [url for url in super().get_urls() if getattr(url, "name", None) != name]
+        return [path("add/", self.admin_site.admin_view(add), name=name), *urls]
+
+    def _upload_context(self, request: HttpRequest, form: ListUploadForm) -> dict:
+        return {
             **self.admin_site.each_context(request),
             "title": _("Upload a sanctions list"),
             "opts": self.model._meta,
             "form": form,
             "errors": [],
+            "limit_setting": UPLOAD_LIMIT,
         }
+
+    def _too_large(self, request: HttpRequest, message: str) -> HttpResponse:
+        if not self.has_add_permission(request):
+            return HttpResponseRedirect(reverse("admin:manufacturers_listimport_changelist"))
+        context = {**self._upload_context(request, ListUploadForm()), "too_large": [message, LARGER_FILES]}
+        return TemplateResponse(request, "admin/manufacturers/listimport/upload.html", context, status=413)
+
+    def add_view(self, request: HttpRequest, form_url: str = "", extra_context=None) -> HttpResponse:
+        if not self.has_add_permission(request):
+            return HttpResponseRedirect(reverse("admin:manufacturers_listimport_changelist"))
+        form = ListUploadForm(request.POST or None, request.FILES or None)
+        context = self._upload_context(request, form)
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             try:

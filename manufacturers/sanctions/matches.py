@@ -16,7 +16,13 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from manufacturers.models import ListedEntity, Manufacturer, ManufacturerAlias, SanctionMatch
+from manufacturers.models import (
+    ListedEntity,
+    Manufacturer,
+    ManufacturerAlias,
+    ManufacturerIdentifier,
+    SanctionMatch,
+)
 from manufacturers.sanctions.matching import Candidate, ListedIndex, Party
 
 __all__ = [
@@ -44,28 +50,24 @@ class MatchRun:
     withdrawn: int
 
 
-def _identifiers(value) -> list[str]:
-    if isinstance(value, dict):
-        return [v for values in value.values() for v in (values if isinstance(values, list) else [values])]
-    return list(value or [])
-
-
 def manufacturer_parties() -> list[Party]:
-    """Every manufacturer as a matching party: name, aliases, HQ country, identifiers (two queries)."""
+    """Every manufacturer as a matching party: name, aliases, HQ country, identifiers by kind (three queries)."""
     aliases: dict[int, list[str]] = defaultdict(list)
     for manufacturer_id, alias in ManufacturerAlias.objects.order_by("pk").values_list("manufacturer_id", "alias"):
         aliases[manufacturer_id].append(alias)
-    has_ids = any(f.name == "identifiers" for f in Manufacturer._meta.get_fields())
-    columns = ["pk", "name", "country", *(["identifiers"] if has_ids else [])]
+    identifiers: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    rows = ManufacturerIdentifier.objects.order_by("pk").values_list("manufacturer_id", "kind", "value")
+    for manufacturer_id, kind, value in rows:
+        identifiers[manufacturer_id][kind].append(value)
     return [
         Party(
-            ref=row["pk"],
-            name=row["name"],
-            aliases=aliases.get(row["pk"], ()),
-            countries=[row["country"]] if row["country"] else (),
-            identifiers=_identifiers(row.get("identifiers")),
+            ref=pk,
+            name=name,
+            aliases=aliases.get(pk, ()),
+            countries=[country] if country else (),
+            identifiers=identifiers.get(pk, {}),
         )
-        for row in Manufacturer.objects.order_by("pk").values(*columns)
+        for pk, name, country in Manufacturer.objects.order_by("pk").values_list("pk", "name", "country")
     ]
 
 
@@ -97,7 +99,7 @@ def listed_parties() -> list[Party]:
                 aliases=aliases,
                 weak_aliases=weak,
                 countries=countries or (),
-                identifiers=_identifiers(identifiers),
+                identifiers=identifiers or {},
             )
         )
     return parties

@@ -1,7 +1,12 @@
 """Match manufacturers to listed entities: candidates, a score in 0..1, strong or not, and the reasons.
 
 The rules (one place; the command, the service and the benchmark call `ListedIndex.candidates`):
-- an identifier (INN, OGRN, registration number) both sides carry: score 1.0, strong;
+- an identifier (INN, OGRN, registration number, LEI...) both sides carry: score 1.0, strong, the reason
+  naming its kind on each side ("INN 7735010706 = listed INN 7735010706");
+- an identifier of one kind on both sides with no value in common (our INN is not the listed INN): two
+  companies. Never strong, whatever the names say: an equal name scores 0.6 (as a country contradiction),
+  any other candidate is scaled down as for a country contradiction; the reason says which identifiers differ.
+  The kinds are FtM's (`identifiers`); a KPP, shared by many companies, never counts;
 - a whole name key equal to a listed name's or alias's key (legal forms removed, script and word order
   ignored, see `names`): strong unless the countries contradict (both known and disjoint), score 0.95,
   0.97 when the country agrees, 0.6 when it contradicts;
@@ -20,12 +25,13 @@ from __future__ import annotations
 import functools
 import math
 from collections import defaultdict
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from manufacturers.sanctions.names import NameKey, identifier_values, loose_key, name_variants
+from manufacturers.sanctions.identifiers import CONTRADICTING_KINDS, KIND_LABELS, identifier_kinds
+from manufacturers.sanctions.names import NameKey, loose_key, name_variants
 
 __all__ = ["MIN_SCORE", "Candidate", "ListedIndex", "Party"]
 
@@ -63,9 +69,10 @@ class Party:
     aliases: Iterable[str] = ()
     countries: Iterable[str] = ()
     weak_aliases: Iterable[str] = ()
-    identifiers: Iterable[str] = ()
+    identifiers: Mapping[str, Iterable[str]] | Iterable[str] = ()  # by FtM kind, or plain values (kind unknown)
     _names: list[_Name] = field(init=False, repr=False)
     _countries: frozenset[str] = field(init=False, repr=False)
+    _id_kinds: dict[str, frozenset[str]] = field(init=False, repr=False)
     _ids: frozenset[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -79,7 +86,8 @@ class Party:
                     names.append(_Name(kind, text, variant, loose_key(variant.key)))
         self._names = names
         self._countries = frozenset(c.strip().lower() for c in self.countries or () if c and c.strip())
-        self._ids = identifier_values(self.identifiers)
+        self._id_kinds = identifier_kinds(self.identifiers)
+        self._ids = frozenset(v for values in self._id_kinds.values() for v in values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +123,32 @@ def _country_reason(ours: frozenset[str], theirs: frozenset[str]) -> tuple[str |
     return f"country {shown_ours} ≠ listed {shown_theirs}", -1
 
 
+def _kind_label(kind: str) -> str:
+    return KIND_LABELS.get(kind, "identifier")
+
+
+def _identifier_reasons(ours: dict[str, frozenset[str]], theirs: dict[str, frozenset[str]]) -> tuple[list[str], bool]:
+    """Reasons for the identifiers both sides carry, and whether they say these are two companies.
+
+    A shared value (whatever kind each side files it under) is the same company; otherwise a kind both
+    sides carry with no value in common (`CONTRADICTING_KINDS`) is two companies.
+    """
+    shared = [
+        f"{_kind_label(our_kind)} {value} = listed {_kind_label(their_kind)} {value}"
+        for our_kind, our_values in sorted(ours.items())
+        for their_kind, their_values in sorted(theirs.items())
+        for value in sorted(our_values & their_values)
+    ]
+    if shared:
+        return shared, False
+    differing = [
+        f"{_kind_label(kind)} {', '.join(sorted(ours[kind]))} ≠ listed {_kind_label(kind)} "
+        f"{', '.join(sorted(theirs[kind]))}: another company"
+        for kind in sorted(ours.keys() & theirs.keys() & CONTRADICTING_KINDS)
+    ]
+    return differing, bool(differing)
+
+
 def _word_score(ours: list[str], theirs: list[str], weight) -> tuple[float, list[str], list[str]]:
     """Similarity of two word lists in 0..1, each word weighted by its rarity among the listed names.
 
@@ -145,6 +179,7 @@ def score_pair(manufacturer: Party, listed: Party, weight=lambda word: 1.0) -> C
     reasons: list[str] = []
     country_reason, agreement = _country_reason(manufacturer._countries, listed._countries)
     shared_ids = manufacturer._ids & listed._ids
+    id_reasons, other_company = _identifier_reasons(manufacturer._id_kinds, listed._id_kinds)
     equal = [(a, b) for a in manufacturer._names for b in listed._names if a.variant.key == b.variant.key]
     exact = min(
         (pair for pair in equal if pair[1].kind != "weak alias"),
@@ -154,20 +189,22 @@ def score_pair(manufacturer: Party, listed: Party, weight=lambda word: 1.0) -> C
     weak = equal[0] if equal and not exact else None
     if shared_ids:
         score, strong = 1.0, True
-        reasons.append(f"identifier {', '.join(sorted(shared_ids))} = listed identifier")
+        reasons.extend(id_reasons)
         if exact:
             reasons.append(f"{_describe(exact[0], listed=False)} = {_describe(exact[1], listed=True)}")
     elif exact:
         a, b = exact
         reasons.append(f"{_describe(a, listed=False)} = {_describe(b, listed=True)}{_qualifiers(a, b)}")
-        strong = agreement >= 0
+        strong = agreement >= 0 and not other_company
         score = {1: EXACT_SCORE + COUNTRY_BONUS, 0: EXACT_SCORE, -1: EXACT_CONTRADICTED}[agreement]
+        if other_company:
+            score = EXACT_CONTRADICTED
     elif weak:
         a, b = weak
         reasons.append(f"{_describe(a, listed=False)} = {_describe(b, listed=True)}{_qualifiers(a, b)}")
         reasons.append("a weak alias (a short or generic name): not a strong match")
         strong = False
-        score = WEAK_ALIAS_SCORE * (CONTRADICTION_FACTOR if agreement < 0 else 1)
+        score = WEAK_ALIAS_SCORE * (CONTRADICTION_FACTOR if agreement < 0 or other_company else 1)
     else:
         best, pair, ours_left, theirs_left = 0.0, None, [], []
         for a in manufacturer._names:
@@ -179,7 +216,7 @@ def score_pair(manufacturer: Party, listed: Party, weight=lambda word: 1.0) -> C
             return None
         strong = False
         score = FUZZY_CEILING * best + (COUNTRY_BONUS if agreement > 0 else 0)
-        if agreement < 0:
+        if agreement < 0 or other_company:
             score *= CONTRADICTION_FACTOR
         a, b = pair
         reasons.append(
@@ -190,6 +227,8 @@ def score_pair(manufacturer: Party, listed: Party, weight=lambda word: 1.0) -> C
         if ours_left:
             reasons.append(f"our name has other words: {' '.join(ours_left)}")
         reasons.append("names differ: not a strong match")
+    if other_company:
+        reasons.extend(id_reasons)
     if country_reason:
         reasons.append(country_reason)
     score = round(min(score, 1.0), 2)

@@ -22,7 +22,7 @@ from anyascii import anyascii
 
 __all__ = [
     "NameKey",
-    "identifier_values",
+    "is_organisation_name",
     "legal_forms_removed",
     "loose_key",
     "name_key",
@@ -254,20 +254,35 @@ def loose_key(key: str) -> str:
     return " ".join(sorted(set(key.split())))
 
 
-_ID_CLEAN = re.compile(r"[^0-9A-Z]")
+# Words that make a name an organisation's when a list does not say what it names (CSL rows without a type).
+_ORGANISATION_WORDS = frozenset({
+    "academy", "agency", "airlines", "association", "authority", "aviation", "bank", "bureau", "center", "centre",
+    "college", "committee", "companies", "company", "concern", "cooperative", "corporation", "council", "department",
+    "design", "development", "electronic", "electronics", "engineering", "enterprise", "enterprises", "export",
+    "factory", "firm", "foundation", "fund", "group", "holding", "holdings", "import", "industrial", "industries",
+    "industry", "institute", "institution", "international", "laboratories", "laboratory", "logistics",
+    "manufacturing", "ministry", "office", "organisation", "organization", "partners", "partnership", "plant",
+    "research", "school", "science", "scientific", "service", "services", "shipping", "solutions", "system",
+    "systems", "tech", "technologies", "technology", "trade", "trading", "union", "university", "works", "kombinat",
+    "zavod",
+})  # fmt: skip
 
 
-def identifier_values(values) -> frozenset[str]:
-    """Identifiers (INN, OGRN, registration numbers) as upper-case alphanumerics of 6 characters or more.
+_ORG_CANONICAL_WORDS = frozenset(_ORG_CANONICAL.values())
 
-    "7735574607 (Tax ID/INN)" gives 7735574607: the label in brackets is dropped.
+
+def is_organisation_name(value: str) -> bool:
+    """Whether a printed name says it is an organisation's: a legal form (JSC, LLC, Ltd, Акционерное Общество...),
+    an organisation type (NPO, Production Association...) or a word such as company, institute, academy,
+    trading, electronics. "Sinobright Import and Export Company" is; "I. ASH" and "Atlas Sanatgaran" are not.
     """
-    result = set()
-    for value in values or ():
-        cleaned = _ID_CLEAN.sub("", _BRACKETED.sub("", str(value)).upper())
-        if len(cleaned) >= 6 and any(ch.isdigit() for ch in cleaned):
-            result.add(cleaned)
-    return frozenset(result)
+    text = normalise_text(value)
+    words = text.split()
+    return bool(
+        _LEGAL_FORM_RE.search(text)
+        or _ORG_TYPE_RE.search(text)
+        or any(w in _LEGAL_FORM_TOKENS or w in _ORGANISATION_WORDS or w in _ORG_CANONICAL_WORDS for w in words)
+    )
 
 
 def normalised_name_keys(value: str) -> list[str]:

@@ -26,6 +26,7 @@ from typing import BinaryIO
 from django.utils.translation import gettext as _
 
 from config.common.countries import country_code
+from manufacturers.sanctions.names import is_organisation_name
 
 __all__ = [
     "ENTITY_SCHEMATA",
@@ -592,6 +593,27 @@ def _split(value: str, separator: str = ";") -> list[str]:
     return _unique(part for part in (value or "").split(separator))
 
 
+_CSL_PERSON_COLUMNS = ("dates_of_birth", "places_of_birth", "nationalities", "citizenships")
+_CSL_PERSON_IDS = re.compile(r"(?:^|;\s*)(?:Passport|Gender|National ID No\.|Nationality of Registration)\b", re.I)
+
+
+def _csl_untyped(row: dict[str, str], name: str) -> str | None:
+    """Why a CSL row without a `type` is skipped, or None when it is kept as a LegalEntity.
+
+    Several lists (BIS Entity, Unverified, Denied Persons lists, State ITAR debarments, nonproliferation
+    sanctions) leave `type` empty for companies and people alike. A row with a person's details (birth date or
+    place, nationality, citizenship, passport, gender) is a person; a row whose name says it is an
+    organisation's (`is_organisation_name`: a legal form, "Company", "Institute", ...) is kept; any other is
+    skipped, so a listed person never becomes a company a maker could be matched to (an analyst can enter a
+    designation by hand for a company skipped this way).
+    """
+    if any(row.get(column, "").strip() for column in _CSL_PERSON_COLUMNS) or _CSL_PERSON_IDS.search(row.get("ids", "")):
+        return _("Person (type missing)")
+    if not is_organisation_name(name):
+        return _("type missing, not a company name")
+    return None
+
+
 def read_csl(stream: BinaryIO) -> Iterator[Record]:
     """The US Consolidated Screening List: per row an entity (or a skipped individual/vessel) and its listing."""
     for line, row in _csv_rows(stream, (CSL_HEADER_START,)):
@@ -605,6 +627,9 @@ def read_csl(stream: BinaryIO) -> Iterator[Record]:
         kind = row.get("type", "").strip().lower()
         if kind in ("individual", "vessel"):
             yield Skipped(line, source_id, "Person" if kind == "individual" else "Vessel")
+            continue
+        if not kind and (untyped := _csl_untyped(row, name)):
+            yield Skipped(line, source_id, untyped)
             continue
         identifiers: dict[str, list[str]] = {}
         websites = []

@@ -22,9 +22,10 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.csrf import csrf_exempt
 
 from config.common.exports import CONTENT_TYPES, escape_formula
+from config.common.uploads import size_limited_upload, upload_too_large
 from provenance.services.teardown import teardown_export, teardown_import
 
 __all__ = ["TEARDOWN_EXPORT_ACTIONS", "teardown_import_view"]
@@ -60,12 +61,9 @@ class TeardownUploadForm(forms.Form):
         extension = PurePath(upload.name).suffix.lower()
         if extension not in _UPLOAD_EXTENSIONS:
             raise forms.ValidationError(_("Upload a .csv or .xlsx file (this one is '%s').") % (extension or "none"))
-        limit = settings.TEARDOWN_MAX_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(
-                _("The file is %(size).1f MB, over the limit of %(limit).1f MB.")
-                % {"size": upload.size / 1_048_576, "limit": limit / 1_048_576}
-            )
+        too_large = upload_too_large(upload.size, "TEARDOWN_MAX_BYTES")
+        if too_large:
+            raise forms.ValidationError(too_large)
         return upload
 
 
@@ -101,29 +99,25 @@ def _discard(entry: dict) -> None:
     Path(entry["path"]).unlink(missing_ok=True)
 
 
-_FORM_OVERHEAD = 1_048_576  # multipart boundaries and the other fields
+def _too_large(request: HttpRequest, message: str) -> HttpResponse:
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Import teardown list"),
+        "form": TeardownUploadForm(),
+        "too_large": message,
+    }
+    return TemplateResponse(request, "admin/provenance/teardown/import.html", context, status=413)
 
 
-@csrf_exempt  # the CSRF check reads the body; it runs below, after the size check
+@csrf_exempt  # `size_limited_upload` checks the size, then the CSRF token (which reads the body)
 def teardown_import_view(request: HttpRequest) -> HttpResponse:
     """Refuse an oversized upload from its Content-Length, before a byte of it is read or stored."""
     if not (request.user.has_perm("provenance.add_recovereditem") and request.user.has_perm("provenance.add_finding")):
         raise PermissionDenied
-    limit = settings.TEARDOWN_MAX_BYTES
-    length = int(request.META.get("CONTENT_LENGTH") or 0)
-    if request.method == "POST" and length > limit + _FORM_OVERHEAD:
-        context = {
-            **admin.site.each_context(request),
-            "title": _("Import teardown list"),
-            "form": TeardownUploadForm(),
-            "too_large": _("The upload is %(size).1f MB, over the limit of %(limit).1f MB (TEARDOWN_MAX_BYTES).")
-            % {"size": length / 1_048_576, "limit": limit / 1_048_576},
-        }
-        return TemplateResponse(request, "admin/provenance/teardown/import.html", context, status=413)
     return _teardown_import_steps(request)
 
 
-@csrf_protect
+@size_limited_upload("TEARDOWN_MAX_BYTES", _too_large)
 def _teardown_import_steps(request: HttpRequest) -> HttpResponse:
     """Upload -> preview (dry run) -> confirm (import); the same service underneath."""
     context = {**admin.site.each_context(request), "title": _("Import teardown list")}

@@ -14,7 +14,7 @@ from config.common.countries import country_code
 from config.common.services import Outcome, object_upsert
 from config.common.text import name_key
 from manufacturers.models import Manufacturer
-from manufacturers.services import manufacturer_upsert, ownership_upsert
+from manufacturers.services import manufacturer_identifiers_add, manufacturer_upsert, ownership_upsert
 from provenance.models import WeaponAlias, WeaponModel
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -27,6 +27,17 @@ def _rows(path: Path) -> list[dict[str, str]]:
 
 def _split(value: str) -> list[str]:
     return [part.strip() for part in value.split("|") if part.strip()]
+
+
+def _identifiers(value: str, where: str) -> list[tuple[str, str]]:
+    """`innCode:7735010706|ogrnCode:1027700073466` -> [(kind, value), ...]."""
+    pairs = []
+    for part in _split(value):
+        kind, colon, number = part.partition(":")
+        if not colon or not number.strip():
+            raise ValidationError(f"{where}: identifier {part!r} is not kind:value.")
+        pairs.append((kind.strip(), number.strip()))
+    return pairs
 
 
 def _since(value: str) -> dt.date:
@@ -100,13 +111,22 @@ def reference_data_load(*, data_dir: Path = DATA_DIR) -> dict[str, Counter]:
     manufacturer_rows = _rows(data_dir / "manufacturers.csv")
     counts = summary.setdefault("manufacturers", Counter())
     for row in manufacturer_rows:
-        _, outcome = manufacturer_upsert(
+        where = f"manufacturer {row['name']}"
+        manufacturer, outcome = manufacturer_upsert(
             name=row["name"],
-            country=_country(row["country"], f"manufacturer {row['name']}"),
+            country=_country(row["country"], where),
             aliases=_split(row["aliases"]),
             notes=row["note"],
         )
-        counts[outcome] += 1
+        try:
+            added = manufacturer_identifiers_add(
+                manufacturer=manufacturer,
+                identifiers=_identifiers(row.get("identifiers", ""), where),
+                source=row.get("identifiers_source", ""),
+            )
+        except ValidationError as error:
+            raise ValidationError(f"{where}: {'; '.join(error.messages)}") from error
+        counts["changed" if added == "changed" and outcome == "unchanged" else outcome] += 1
 
     counts = summary.setdefault("ownerships", Counter())
     for row in manufacturer_rows:

@@ -28,6 +28,8 @@ def _manufacturer_post(**overrides) -> dict:
         "notes": "",
         "aliases-TOTAL_FORMS": "0",
         "aliases-INITIAL_FORMS": "0",
+        "identifiers-TOTAL_FORMS": "0",
+        "identifiers-INITIAL_FORMS": "0",
         "owners-TOTAL_FORMS": "0",
         "owners-INITIAL_FORMS": "0",
         "designations-TOTAL_FORMS": "0",
@@ -188,3 +190,33 @@ def test_unknown_hq_country_is_refused_with_a_message(admin_client):
     response = admin_client.post(reverse("admin:manufacturers_manufacturer_add"), _manufacturer_post(country="XX"))
     assert response.status_code == 200
     assert "Select a valid choice. XX is not one of the available choices." in response.content.decode()
+
+
+def _identifiers(*pairs: tuple[str, str]) -> dict:
+    data = {"identifiers-TOTAL_FORMS": str(len(pairs))}
+    for n, (kind, value) in enumerate(pairs):
+        data.update({f"identifiers-{n}-kind": kind, f"identifiers-{n}-value": value, f"identifiers-{n}-source": ""})
+    return data
+
+
+def test_an_analyst_gives_a_maker_its_inn_and_a_wrong_check_digit_is_refused(admin_client):
+    angstrem = factories.ManufacturerFactory(name="Angstrem", country="RU")
+    url = reverse("admin:manufacturers_manufacturer_change", args=[angstrem.pk])
+    post = _manufacturer_post(name="Angstrem", country="RU")
+    response = admin_client.post(url, {**post, **_identifiers(("innCode", "7735010707"))})
+    assert response.status_code == 200
+    assert "An INN has 10 digits (a company) or 12 (a person)" in html.unescape(response.content.decode())
+    assert not angstrem.identifiers.exists()
+    response = admin_client.post(url, {**post, **_identifiers(("innCode", "7735 010706"), ("ogrnCode", "n/a"))})
+    assert "An identifier has at least 6 letters and digits" in html.unescape(response.content.decode())
+    response = admin_client.post(url, {**post, **_identifiers(("innCode", "7735 010706"))})
+    assert response.status_code == 302
+    assert [str(i) for i in angstrem.identifiers.all()] == ["INN (Russian taxpayer number) 7735010706"]
+    other = factories.ManufacturerFactory(name="Angstrem-T", country="RU")
+    response = admin_client.post(
+        reverse("admin:manufacturers_manufacturer_change", args=[other.pk]),
+        {**_manufacturer_post(name="Angstrem-T", country="RU"), **_identifiers(("innCode", "7735010706"))},
+    )
+    assert "This identifier already belongs to a manufacturer." in html.unescape(response.content.decode())
+    search = admin_client.get(reverse("admin:manufacturers_manufacturer_changelist"), {"q": "7735010706"})
+    assert "1 result" in search.content.decode()

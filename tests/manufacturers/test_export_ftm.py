@@ -25,7 +25,10 @@ SCHEMA_RULES = {
     "Company": {
         "required": {"name"},
         "properties": {"name": "name", "alias": "name", "country": "country", "jurisdiction": "country",
-                       "website": "url", "notes": "text", "registrationNumber": "identifier"},
+                       "website": "url", "notes": "text", "registrationNumber": "identifier",
+                       "innCode": "identifier", "ogrnCode": "identifier", "taxNumber": "identifier",
+                       "vatCode": "identifier", "leiCode": "identifier", "okpoCode": "identifier",
+                       "dunsCode": "identifier"},
     },
     "Ownership": {
         "required": {"owner", "asset"},
@@ -73,6 +76,7 @@ def _world():
     factories.ManufacturerAliasFactory(manufacturer=linear, alias="LTC")
     factories.OwnershipFactory(parent=analog, child=linear, start_on=dt.date(2017, 3, 10))
     integral = factories.ManufacturerFactory(name="Integral", country="BY")
+    integral.identifiers.create(kind="registrationNumber", value="100386629")
     factories.DesignationFactory(
         manufacturer=integral, authority="UA", program="UA-NSDC", listed_on=dt.date(2023, 5, 12), date_kind="listing"
     )
@@ -102,6 +106,8 @@ def test_export_is_valid_ftm_with_companies_ownerships_and_sanctions(tmp_path):
     for entity in entities:
         by_schema.setdefault(entity["schema"], []).append(entity)
     assert len(by_schema["Company"]) == 3
+    company = next(e for e in by_schema["Company"] if e["properties"]["name"] == ["Integral"])
+    assert company["properties"]["registrationNumber"] == ["100386629"]
     linear = next(e for e in by_schema["Company"] if e["properties"]["name"] == ["Linear Technology"])
     assert linear["properties"]["alias"] == ["LTC"] and linear["properties"]["country"] == ["us"]
     (ownership,) = by_schema["Ownership"]
@@ -122,7 +128,9 @@ def test_export_reads_back_through_our_importer():
     call_command("export_ftm", stdout=buffer)
     summary = sanctions_list_import(stream=io.BytesIO(buffer.getvalue().encode()), file_name="ours.ftm.json")
     assert (summary.created, summary.skipped) == (3 + 1 + 3, 0)
-    assert ListedEntity.objects.get(source_id__startswith="ctp-", caption="Integral").designations.count() == 3
+    integral = ListedEntity.objects.get(source_id__startswith="ctp-", caption="Integral")
+    assert integral.designations.count() == 3
+    assert integral.identifiers == {"registrationNumber": ["100386629"]}
 
 
 def test_export_costs_the_same_queries_for_more_makers():

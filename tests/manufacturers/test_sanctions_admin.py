@@ -46,6 +46,45 @@ def test_upload_of_a_bad_file_lists_the_lines_and_writes_nothing(admin_client):
     assert ListImport.objects.count() == 0
 
 
+def test_an_upload_over_the_limit_is_refused_from_its_length_before_it_is_read(admin_client, settings):
+    settings.SANCTIONS_UPLOAD_MAX_BYTES = 1024
+    content = (DATA / "eu-269-annex-i-electronics-defence.csv").read_bytes()  # 310 kB, + 1 MB of form allowance
+    response = _upload(admin_client, "eu-269.csv", content * 5)
+    assert response.status_code == 413
+    page = response.content.decode()
+    size = len(content * 5) / 1_048_576
+    assert f"The file is {size:.1f} MB, over the limit of 0.0 MB (SANCTIONS_UPLOAD_MAX_BYTES)." in page
+    assert "Nothing was read or written." in page
+    assert "Import a larger list with the command manage.py import_sanctions FILE." in page
+    assert (ListImport.objects.count(), ListedEntity.objects.count()) == (0, 0)
+
+
+def test_a_file_over_the_limit_within_the_form_allowance_is_refused_by_the_form(admin_client, settings):
+    settings.SANCTIONS_UPLOAD_MAX_BYTES = 1024
+    content = (DATA / "eu-765-belarus-electronics-defence.csv").read_bytes()  # 12 kB
+    response = _upload(admin_client, "eu-765.csv", content)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "The file is 0.0 MB, over the limit of 0.0 MB (SANCTIONS_UPLOAD_MAX_BYTES)." in page
+    assert "Import a larger list with the command manage.py import_sanctions FILE." in page
+    assert (ListImport.objects.count(), ListedEntity.objects.count()) == (0, 0)
+    settings.SANCTIONS_UPLOAD_MAX_BYTES = len(content)
+    assert "created 20" in _upload(admin_client, "eu-765.csv", content).content.decode()
+
+
+def test_the_upload_still_checks_the_csrf_token(staff_user):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(staff_user)
+    content = (DATA / "eu-765-belarus-electronics-defence.csv").read_bytes()
+    response = client.post(
+        reverse("admin:manufacturers_listimport_add"), {"file": SimpleUploadedFile("a.csv", content)}
+    )
+    assert response.status_code == 403
+    assert ListedEntity.objects.count() == 0
+
+
 def test_upload_check_only_writes_nothing(admin_client):
     response = _upload(
         admin_client, "eu-765.csv", (DATA / "eu-765-belarus-electronics-defence.csv").read_bytes(), dry_run="on"

@@ -37,6 +37,9 @@ def test_load_demo_gives_the_makers_their_eu_listings(capsys):
     confirmed = SanctionMatch.objects.filter(decision="confirmed")
     assert set(confirmed.values_list("decided_via", flat=True)) == {"load_demo"}
     assert set(confirmed.values_list("decided_by", flat=True)) == {None}
+    # The demo makers carry the identifiers the EU acts print, so the matcher shows an identifier match.
+    angstrem = confirmed.get(manufacturer__name="Angstrem")
+    assert (angstrem.strong, angstrem.reasons[0]) == (True, "INN 7735010706 = listed INN 7735010706")
     # Look-alikes are never confirmed without a person.
     captions = set(confirmed.values_list("listed_entity__caption", flat=True))
     assert not captions & {"Integral SPB", "Scientific Research Institute NII Submikron"}

@@ -1,6 +1,7 @@
 """Importing sanctions lists: the real samples (OpenSanctions FtM, its deltas, the US CSL, EU Journal extracts),
 re-imports, and every kind of bad input (with its line number, and nothing written)."""
 
+import csv
 import datetime as dt
 import io
 import json
@@ -183,7 +184,10 @@ def test_delta_mod_brings_a_removed_entity_back():
 
 def test_csl_rows_become_entities_and_designations_with_their_dates():
     summary = run(CSL, "us-csl-sample.csv")
-    assert (summary.created, dict(summary.skipped_by_schema)) == (18, {"Person": 4})
+    assert (summary.created, dict(summary.skipped_by_schema)) == (
+        12,
+        {"Person": 4, "type missing, not a company name": 3},
+    )
     cetc = Designation.objects.get(listed_entity__caption__startswith="China Electronics Technology Group")
     assert (cetc.authority, cetc.program, cetc.measure) == ("US", "US-BIS-EL", "export control")
     assert (cetc.listed_on, cetc.date_kind) == (dt.date(2018, 8, 1), "entry into force")
@@ -196,7 +200,35 @@ def test_csl_rows_become_entities_and_designations_with_their_dates():
     assert ssi.listed_entity.countries == ["RU"]
     meu = Designation.objects.get(listed_entity__caption__startswith="Academy of Aerospace Solid")
     assert meu.program == "US-BIS-MEU"
-    assert run(CSL).unchanged == 18
+    assert run(CSL).unchanged == 12
+
+
+def test_csl_rows_without_a_type_keep_companies_and_never_make_a_person_a_company():
+    """BIS and State lists leave `type` empty: a company name is kept as a LegalEntity, a person is skipped."""
+    header, *rows = CSL.read_text(encoding="utf-8").splitlines()
+    columns = header.split(",")
+    untyped_person = dict.fromkeys(columns, "")
+    untyped_person.update(_id="p1", source="Entity List (EL) - Bureau of Industry and Security", name="Ivan PETROV",
+                          dates_of_birth="1970-01-01", type="")  # fmt: skip
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerow(untyped_person)
+    data = buffer.getvalue() + "\n".join(rows) + "\n"
+    summary = run(data.encode(), "csl.csv")
+    assert dict(summary.skipped_by_schema) == {
+        "Person": 4,
+        "Person (type missing)": 1,
+        "type missing, not a company name": 3,
+    }
+    assert summary.skipped == 8
+    kept = set(ListedEntity.objects.values_list("caption", flat=True))
+    assert {"I. ASH", "Cesareo Estanislao Benitez", "Atlas Sanatgaran", "Ivan PETROV"}.isdisjoint(kept)
+    assert {"SME BANK", "Academy of Aerospace Solid Propulsion Technology (AASPT)"} <= kept
+    assert any(caption.startswith("Sinobright Import and Export Company") for caption in kept)
+    assert set(ListedEntity.objects.values_list("schema", flat=True)) == {"LegalEntity"}
+    run_import = ListImport.objects.get()
+    assert run_import.skipped_by_schema["type missing, not a company name"] == 3
 
 
 def test_eu_journal_rows_for_integral_of_belarus():

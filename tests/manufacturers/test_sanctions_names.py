@@ -7,8 +7,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from manufacturers.sanctions.identifiers import identifier_kinds, identifier_values
 from manufacturers.sanctions.matching import ListedIndex, Party, score_pair
-from manufacturers.sanctions.names import identifier_values, name_key, normalised_name_keys
+from manufacturers.sanctions.names import is_organisation_name, name_key, normalised_name_keys
 
 SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "data" / "sanctions"
 EU_FILES = ("eu-269-annex-i-electronics-defence.csv", "eu-765-belarus-electronics-defence.csv",
@@ -46,6 +47,25 @@ def test_bracketed_short_form_and_dash_give_their_own_keys():
 
 def test_identifiers_drop_their_labels():
     assert identifier_values(["7735574607 (Tax ID/INN)", "1027700073466", "n/a"]) == {"7735574607", "1027700073466"}
+
+
+def test_identifier_kinds_come_from_labels_and_check_digits():
+    # As printed in the EU extracts: an INN filed as a registration number with its label, an OGRN and an INN
+    # filed as registration and tax numbers (269/2014, Mikron JSC); a KPP never identifies a company.
+    assert identifier_kinds(
+        {
+            "registrationNumber": ["7735574607 (Tax ID/INN)", "1027700073466", "100386629"],
+            "taxNumber": ["7735007358", "CHE-267.936.404"],
+            "kppCode": ["773501001"],
+        }
+    ) == {
+        "innCode": {"7735574607", "7735007358"},
+        "ogrnCode": {"1027700073466"},
+        "registrationNumber": {"100386629"},
+        "taxNumber": {"CHE267936404"},
+    }
+    # A 13-digit number failing the OGRN check digit stays a registration number.
+    assert identifier_kinds({"registrationNumber": ["1027700073467"]}) == {"registrationNumber": {"1027700073467"}}
 
 
 words = st.text(alphabet="abcdefghijklmnopqrstuvwxyzабвгдежзиклмнопрстуфхцчшщыэюяі", min_size=2, max_size=9)
@@ -161,10 +181,16 @@ def test_country_contradiction_keeps_an_equal_name_weak_and_says_so():
 
 
 def test_identifier_match_is_strong_and_contract_reason_shape():
-    ours = Party(ref=1, name="Submikron Research", identifiers=["7735574607"], countries=["RU"])
-    theirs = Party(ref=2, name="AO NII Submikron", identifiers=["7735574607 (Tax ID/INN)"], countries=["ru"])
+    ours = Party(ref=1, name="Submikron Research", identifiers={"innCode": ["7735574607"]}, countries=["RU"])
+    theirs = Party(
+        ref=2,
+        name="AO NII Submikron",
+        identifiers={"registrationNumber": ["7735574607 (Tax ID/INN)"]},
+        countries=["ru"],
+    )
     candidate = score_pair(ours, theirs)
     assert candidate.strong and candidate.score == 1.0
+    assert candidate.reasons[0] == "INN 7735574607 = listed INN 7735574607"
     exact = score_pair(
         Party(ref=1, name="Integral", aliases=["JSC Integral"], countries=["BY"]),
         Party(ref=2, name="JSC 'Integral'", aliases=["JSC ‘Integral’"], countries=["by"]),
@@ -179,3 +205,19 @@ def test_an_equal_weak_alias_is_never_strong():
     candidate = score_pair(ours, theirs)
     assert candidate is not None and not candidate.strong and candidate.score == 0.8
     assert "listed weak alias 'Strela'" in candidate.reasons[0]
+
+
+@pytest.mark.parametrize(
+    ("name", "organisation"),
+    [
+        ("Sinobright Import and Export Company", True),
+        ("ROSNEFT TRADE LIMITED", True),
+        ("АО «Ангстрем»", True),
+        ("NPO Strela", True),
+        ("I. ASH", False),
+        ("Cesareo Estanislao Benitez", False),
+        ("Atlas Sanatgaran", False),
+    ],
+)
+def test_a_name_says_whether_it_is_an_organisations(name, organisation):
+    assert is_organisation_name(name) is organisation

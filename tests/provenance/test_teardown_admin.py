@@ -105,7 +105,7 @@ def test_confirm_revalidates_the_file(admin_client, world):
     ("name", "data", "message"),
     [
         ("list.pdf", b"%PDF", "Upload a .csv or .xlsx file (this one is &#x27;.pdf&#x27;)."),
-        ("list.csv", b"x" * 2048, "The file is 0.0 MB, over the limit of 0.0 MB."),
+        ("list.csv", b"x" * 2048, "The file is 0.0 MB, over the limit of 0.0 MB (TEARDOWN_MAX_BYTES)."),
     ],
 )
 def test_the_upload_form_checks_extension_and_size(admin_client, world, settings, name, data, message):
