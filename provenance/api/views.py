@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from components.models import Part
 from config.common.api import DeferredJoinPagination, StandardPagination, query_params_check
+from config.common.client_ip import client_ip
 from manufacturers.models import Manufacturer
 from manufacturers.selectors import manufacturers_with_designations
 from provenance.filters import AnalyticsParamsForm
@@ -34,7 +35,7 @@ from provenance.services.sharing import access_log_record
 from provenance.services.statement_timeout import is_statement_timeout, partner_statement_timeout
 
 from . import filters, serializers
-from .authentication import BearerAPIKeyAuthentication, bearer_key_presented, client_ip
+from .authentication import BearerAPIKeyAuthentication, bearer_key_presented
 from .caching import CachedResponseMixin
 from .permissions import IsPartnerOrStaff
 from .throttling import PartnerKeyRateThrottle
