@@ -13,37 +13,13 @@ was), it times the median of:
 
 from __future__ import annotations
 
-import argparse
 import os
-import statistics
-import sys
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_1m"
-
-
-def _median_ms(run, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
+from timing import django_for, median_ms
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
-    parser.add_argument("--repeat", type=int, default=2000)
-    args = parser.parse_args()
-    sys.path.insert(0, str(ROOT))
-    os.environ["DATABASE_URL"] = args.url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
-    import django
-
-    django.setup()
+    args = django_for(__doc__, repeat=2000)
     from django.db import connection, transaction
 
     from provenance.models import DataVersionWeight
@@ -58,6 +34,7 @@ def main() -> None:
             cursor.fetchone()
 
     def rows(count: int) -> None:
+        data_version_bump()  # a fresh database has no weight yet
         data_version_compact()
         with connection.cursor() as cursor:
             cursor.execute(
@@ -67,15 +44,15 @@ def main() -> None:
 
     print(f"load average: {os.getloadavg()}")
     with transaction.atomic():
-        baseline = _median_ms(single_row, args.repeat)
+        baseline, _ = median_ms(single_row, args.repeat)
         print(f"single-row read (before): {baseline:.3f} ms")
         for count in (1, COMPACT_EVERY, 10_000):
             rows(count)
             assert DataVersionWeight.objects.count() == count
-            median = _median_ms(data_version, args.repeat)
+            median, _ = median_ms(data_version, args.repeat)
             print(f"version read, {count:>6} weight rows: {median:.3f} ms ({median / baseline:.2f}x the single row)")
         data_version_compact()
-        write = _median_ms(data_version_bump, 10 * COMPACT_EVERY)
+        write, _ = median_ms(data_version_bump, 10 * COMPACT_EVERY)
         print(f"one write's weight (a compaction every {COMPACT_EVERY}): {write:.3f} ms")
         print(f"weight rows afterwards: {DataVersionWeight.objects.count()}")
         transaction.set_rollback(True)

@@ -16,15 +16,10 @@ a list request asks the database: the count and the first page of 50 in the view
 
 from __future__ import annotations
 
-import argparse
 import os
-import statistics
-import sys
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_1m"
+from timing import django_for, median_ms
+
 PAGE = 50
 
 # The partner rule on an item `i`; `{item_id}` is the column holding the item's id. For findings it must be
@@ -61,26 +56,8 @@ RAW = {
 }
 
 
-def _median_ms(run, repeat: int) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000, result
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
-    parser.add_argument("--repeat", type=int, default=15)
-    args = parser.parse_args()
-    sys.path.insert(0, str(ROOT))
-    os.environ["DATABASE_URL"] = args.url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
-    import django
-
-    django.setup()
+    args = django_for(__doc__, repeat=15)
     from django.db import connection, transaction
     from django.db.models import Count
 
@@ -130,8 +107,8 @@ def main() -> None:
         def case(label: str, name: str) -> None:
             line = []
             for part in ("count", "page"):
-                orm_ms, orm_result = _median_ms(lambda: orm(name, part), args.repeat)  # noqa: B023
-                raw_ms, raw_result = _median_ms(lambda: raw(name, part), args.repeat)  # noqa: B023
+                orm_ms, orm_result = median_ms(lambda: orm(name, part), args.repeat)  # noqa: B023
+                raw_ms, raw_result = median_ms(lambda: raw(name, part), args.repeat)  # noqa: B023
                 assert orm_result == raw_result, (label, part)
                 if part == "count":
                     line.append(f"{orm_result:>6} visible")
