@@ -267,5 +267,9 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_TIME", default=0.25)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "config.common.client_ip.client_ip"
+# Proxies (addresses or networks, comma-separated) whose X-Forwarded-For is believed for the client's address
+# (login lockout, refused-key throttle, access log). Empty: the header is ignored, REMOTE_ADDR is the client.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 # Refused partner API keys per client address and minute before that address gets 429s (each one is logged).
 API_BAD_KEY_PER_MINUTE = env.int("API_BAD_KEY_PER_MINUTE", default=20)

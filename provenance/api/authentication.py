@@ -10,10 +10,11 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed, Throttled
 
+from config.common.client_ip import client_ip
 from provenance.models import OrganisationAPIKey
 from provenance.services.sharing import api_key_touch
 
-__all__ = ["BearerAPIKeyAuthentication", "bearer_key_presented", "client_ip"]
+__all__ = ["BearerAPIKeyAuthentication", "bearer_key_presented"]
 
 KEYWORD = b"bearer"
 
@@ -22,11 +23,6 @@ def bearer_key_presented(request) -> bool:
     """True when the request carries `Authorization: Bearer ...` (a partner key, valid or not)."""
     parts = get_authorization_header(request).split()
     return bool(parts) and parts[0].lower() == KEYWORD
-
-
-def client_ip(request) -> str | None:
-    """The client's address as the server sees it (`REMOTE_ADDR`; behind a proxy, let it set that)."""
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _failures_key(request) -> str:

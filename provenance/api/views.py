@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from components.models import Part
 from config.common.api import DeferredJoinPagination, StandardPagination, query_params_check
+from config.common.client_ip import client_ip
 from config.common.exports import CONTENT_TYPES
 from manufacturers.models import Manufacturer
 from manufacturers.selectors import manufacturers_with_designations
@@ -39,7 +40,7 @@ from provenance.services.sharing import access_log_record
 from provenance.services.statement_timeout import is_statement_timeout, partner_statement_timeout
 
 from . import filters, serializers
-from .authentication import BearerAPIKeyAuthentication, bearer_key_presented, client_ip
+from .authentication import BearerAPIKeyAuthentication, bearer_key_presented
 from .caching import CachedResponseMixin
 from .permissions import IsPartnerOrStaff, MayRequestBriefings
 from .throttling import PartnerKeyRateThrottle, briefing_queue_check

@@ -27,8 +27,17 @@ __all__ = ["BackupError", "backup_create", "backup_restore"]
 
 MANIFEST = "manifest.json"
 DATABASE = "database.json.gz"
-# Rebuilt by `migrate` (content types, permissions) or transient (sessions, lockouts, the task queue).
-EXCLUDED = ["contenttypes", "auth.permission", "sessions", "axes", "django_tasks_database"]
+# Rebuilt by `migrate` (content types, permissions) or transient (sessions, lockouts, the task queue, the data
+# version: a restore renews it).
+EXCLUDED = [
+    "contenttypes",
+    "auth.permission",
+    "sessions",
+    "axes",
+    "django_tasks_database",
+    "provenance.DataVersion",
+    "provenance.DataVersionWeight",
+]
 
 
 class BackupError(Exception):
