@@ -3,6 +3,7 @@ people, evidence file paths, who else an item is shared with) are never serialis
 
 from django.db.models import QuerySet
 from django.db.models.manager import BaseManager
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -24,7 +25,7 @@ __all__ = [
 
 def _country() -> serializers.CharField:
     """An ISO 3166-1 alpha-2 code ('' when unknown); CountryField values render as their code."""
-    return serializers.CharField(read_only=True, help_text="ISO 3166-1 alpha-2 code ('' when unknown).")
+    return serializers.CharField(read_only=True, help_text=gettext_lazy("ISO 3166-1 alpha-2 code ('' when unknown)."))
 
 
 class OptionalURLField(serializers.URLField):
@@ -327,7 +328,9 @@ class PartSerializer(serializers.ModelSerializer):
 
 
 class BreakdownRowSerializer(serializers.Serializer):
-    key = serializers.CharField(allow_null=True, help_text="ISO code, manufacturer name, tier...; null = unknown.")
+    key = serializers.CharField(
+        allow_null=True, help_text=gettext_lazy("ISO code, manufacturer name, tier...; null = unknown.")
+    )
     label = serializers.CharField()
     count = serializers.IntegerField()
     share = serializers.FloatField()
@@ -339,8 +342,8 @@ class BreakdownSerializer(serializers.Serializer):
     by = serializers.CharField()
     unit = serializers.CharField()
     attribution = serializers.CharField()
-    as_of = serializers.DateField(required=False, help_text="With attribution=parent.")
-    status = serializers.CharField(help_text="The lowest review status counted (partners: published).")
+    as_of = serializers.DateField(required=False, help_text=gettext_lazy("With attribution=parent."))
+    status = serializers.CharField(help_text=gettext_lazy("The lowest review status counted (partners: published)."))
     filters = serializers.DictField(child=serializers.CharField())
     total = serializers.IntegerField()
     foreign_only = serializers.BooleanField()
@@ -355,9 +358,11 @@ class ShiftPeriodSerializer(serializers.Serializer):
 class ShiftRowSerializer(serializers.Serializer):
     key = serializers.CharField(allow_null=True)
     label = serializers.CharField()
-    counts = serializers.DictField(child=serializers.IntegerField(), help_text="Per period (year).")
+    counts = serializers.DictField(child=serializers.IntegerField(), help_text=gettext_lazy("Per period (year)."))
     shares = serializers.DictField(child=serializers.FloatField())
-    change_pp = serializers.DictField(child=serializers.FloatField(), help_text="Change in percentage points.")
+    change_pp = serializers.DictField(
+        child=serializers.FloatField(), help_text=gettext_lazy("Change in percentage points.")
+    )
 
 
 class ShiftSerializer(serializers.Serializer):
@@ -367,28 +372,28 @@ class ShiftSerializer(serializers.Serializer):
     period = serializers.CharField()
     unit = serializers.CharField()
     attribution = serializers.CharField()
-    as_of = serializers.DateField(required=False, help_text="With attribution=parent.")
-    status = serializers.CharField(help_text="The lowest review status counted (partners: published).")
+    as_of = serializers.DateField(required=False, help_text=gettext_lazy("With attribution=parent."))
+    status = serializers.CharField(help_text=gettext_lazy("The lowest review status counted (partners: published)."))
     filters = serializers.DictField(child=serializers.CharField())
     foreign_only = serializers.BooleanField()
     periods = ShiftPeriodSerializer(many=True)
-    undated = serializers.IntegerField(help_text="Counted in no period: the period (date) is unknown.")
+    undated = serializers.IntegerField(help_text=gettext_lazy("Counted in no period: the period (date) is unknown."))
     rows = ShiftRowSerializer(many=True)
 
 
 class CoverageDesignationSerializer(serializers.Serializer):
-    authority = serializers.CharField(help_text="EU or an ISO 3166-1 alpha-2 code.")
+    authority = serializers.CharField(help_text=gettext_lazy("EU or an ISO 3166-1 alpha-2 code."))
     programme = serializers.CharField()
     measure = serializers.CharField()
     listed_on = serializers.DateField(allow_null=True)
-    date_kind = serializers.CharField(help_text="listing, entry into force, first seen or unknown.")
+    date_kind = serializers.CharField(help_text=gettext_lazy("listing, entry into force, first seen or unknown."))
     via = serializers.ChoiceField(choices=["match", "manual", "owner"])
-    listed_entity = serializers.CharField(allow_null=True, help_text="The list's entity id.")
+    listed_entity = serializers.CharField(allow_null=True, help_text=gettext_lazy("The list's entity id."))
     source_url = serializers.CharField()
 
 
 class CoverageRowSerializer(serializers.Serializer):
-    key = serializers.CharField(allow_null=True, help_text="null: the maker is unknown.")
+    key = serializers.CharField(allow_null=True, help_text=gettext_lazy("null: the maker is unknown."))
     label = serializers.CharField()
     country = serializers.CharField(allow_null=True)
     count = serializers.IntegerField()
@@ -415,4 +420,4 @@ class SanctionsCoverageSerializer(serializers.Serializer):
     total = serializers.IntegerField()
     authorities = serializers.ListField(child=serializers.CharField())
     rows = CoverageRowSerializer(many=True)
-    summary = serializers.DictField(child=CoverageSummarySerializer(), help_text="Units per authority.")
+    summary = serializers.DictField(child=CoverageSummarySerializer(), help_text=gettext_lazy("Units per authority."))

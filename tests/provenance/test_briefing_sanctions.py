@@ -42,10 +42,10 @@ def test_html_pdf_and_csv_carry_the_sanctions_section(listed_world):
     data = briefing_data(params=listed_world)
     html = render_html(data)
     assert "Sanctions status of the makers" in html
-    assert "since 2025-02-24 (listing date)" in html
-    assert "Integral (5): listed by EU since 2025-02-24 (listing date); not by US." in html
+    assert "since 24 Feb 2025 (listing date)" in html
+    assert "Integral (5): listed by EU since 24 Feb 2025 (listing date); not by US." in html
     assert 'Texas Instruments <span class="code">US</span>: 7 component units' in html
-    assert "Integral: 2 of 5 dated parts produced after 2025-02-24, the listing date of its EU designation" in html
+    assert "Integral: 2 of 5 dated parts produced after 24 Feb 2025, the listing date of its EU designation" in html
     pdf_text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(render_pdf(html))).pages)
     assert "Sanctions status of the makers" in pdf_text
     buffer = io.BytesIO()
