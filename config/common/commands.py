@@ -2,9 +2,9 @@
 
 Every command of ours (a `LocalizedCommand`) takes `--language uk|en`; without it a command speaks the
 active language, which in a fresh process is `settings.LANGUAGE_CODE` (the environment's `LANGUAGE_CODE`,
-default `en-gb`). The help (`--help`), the output and the errors all follow it. A command class mixes `LanguageMixin` in before its
-Django base (`BaseCommand` or a third party's command); `options["language"]` then holds the language
-spoken (`uk` or `en`), e.g. for a briefing's language.
+default `en-gb`). The help (`--help`), the output and the errors all follow it. A command class mixes
+`LanguageMixin` in before its Django base (`BaseCommand` or a third party's command);
+`options["language"]` then holds the language spoken (`uk` or `en`), e.g. for a briefing's language.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ class LanguageMixin:
     """Adds `--language` and runs the command (parsing, output, errors) in that language."""
 
     def create_parser(self, prog_name, subcommand, **kwargs):
+        self.help = str(self.help)  # argparse needs text, not a lazy translation; the language is active here
         parser = super().create_parser(prog_name, subcommand, **kwargs)
         parser.add_argument(
             "--language",

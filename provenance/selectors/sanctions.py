@@ -206,7 +206,7 @@ def sanctions_coverage(
             continue
         if key is None:
             rows.append(
-                {"key": None, "label": "unknown", "country": None, "count": count, "designations": [],
+                {"key": None, "label": gettext("unknown"), "country": None, "count": count, "designations": [],
                  "listed_by": [], "not_listed_by": []}
             )  # fmt: skip
             for totals in summary.values():

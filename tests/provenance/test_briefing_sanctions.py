@@ -4,6 +4,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.utils import translation
 from pypdf import PdfReader
 
 from manufacturers.models import Designation, ListedEntity, SanctionMatch
@@ -60,3 +61,10 @@ def test_the_digest_covers_the_sanctions_status(listed_world):
     before = briefing_data(params=listed_world).digest
     SanctionMatch.objects.update(decision="rejected")
     assert briefing_data(params=listed_world).digest != before
+
+
+def test_the_ukrainian_briefing_words_date_kinds_and_dates_in_ukrainian(listed_world):
+    with translation.override("uk"):
+        html = render_html(briefing_data(params=listed_world))
+    assert "Integral (5): у списках — EU з 24 лютого 2025 (вид дати: внесення до списку); не в списках — US." in html
+    assert "(вид дати: listing)" not in html and "2025-02-24" not in html

@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -131,4 +132,4 @@ def percent(share: float | None, fmt: str) -> Any:
     """Shares as fractions in CSV (machine-readable), as percentages in tables."""
     if share is None:
         return None
-    return share if fmt == "csv" else f"{share * 100:.1f}%"
+    return share if fmt == "csv" else f"{number_format(share * 100, 1)}%"

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from config.common.commands import LocalizedCommand
 from provenance.selectors.sanctions import coverage_rule, coverage_table, sanctions_coverage
 
-from ._analytics_output import FORMATS, add_selection_arguments, parse_options, to_csv, to_table
+from ._analytics_output import FORMATS, add_selection_arguments, heading, parse_options, to_csv, to_table
 
 
 class Command(LocalizedCommand):
@@ -34,5 +34,6 @@ class Command(LocalizedCommand):
             self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n", ending="")
             return
         header, rows = coverage_table(result)
+        header = [heading(name, fmt) for name in header]
         rule = coverage_rule(result)
         self.stdout.write((to_csv if fmt == "csv" else to_table)(header, rows, rule), ending="")
