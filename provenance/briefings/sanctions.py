@@ -156,7 +156,7 @@ def sanctions_context(data) -> dict[str, Any]:
         "sanctions_unlisted": unlisted,
         "sanctions_after": after,
         "sanctions_summary": [{"authority": a, **coverage["summary"][a]} for a in authorities],
-        "sanctions_as_of": coverage["as_of"],
+        "sanctions_as_of": _date(coverage["as_of"]),
     }
 
 
