@@ -166,3 +166,20 @@ def test_api_error_details_and_schema_texts_in_ukrainian(client):
     assert "Код ISO 3166-1 alpha-2 ('' — невідомо)." in schema
     assert "Ключа немає, або він недійсний, прострочений чи відкликаний." in schema
     assert "ISO 3166-1 alpha-2 code ('' when unknown)." not in schema
+
+
+@pytest.mark.django_db
+def test_the_catalogue_names_a_makers_weapon_models_in_the_pages_language():
+    from catalogue.selectors import catalogue_manufacturer
+
+    weapon = factories.WeaponModelFactory(
+        designation="9M727", name="Iskander-K cruise missile", name_uk="9M727 «Іскандер-К», крилата ракета"
+    )
+    maker = factories.ManufacturerFactory(name="Maxim Integrated", country="US")
+    item = factories.RecoveredItemFactory(weapon_model=weapon, status="published", tlp="CLEAR")
+    factories.FindingFactory(item=item, manufacturer=maker, country="US", quantity=2)
+    with translation.override("uk"):
+        ukrainian = catalogue_manufacturer(pk=maker.pk)["weapons"]
+    english = catalogue_manufacturer(pk=maker.pk)["weapons"]
+    assert [w["item__weapon_model__name"] for w in ukrainian] == ["9M727 «Іскандер-К», крилата ракета"]
+    assert [w["item__weapon_model__name"] for w in english] == ["Iskander-K cruise missile"]
