@@ -19,6 +19,7 @@ from django.utils import timezone
 from components.models import Category
 from components.partnumbers import part_number_key
 from config.common.countries import country_name
+from config.common.text import localized
 from manufacturers.models import Manufacturer, Ownership
 from provenance.models import EvidenceFile, Finding, RecoveredItem, Source, WeaponModel
 from provenance.selectors.analytics import AnalyticsFilters, breakdown, shift, ultimate_parents
@@ -326,11 +327,15 @@ def catalogue_manufacturer(*, pk: int) -> dict | None:
         .annotate(lines=Count("pk"), units=Sum("quantity"))
         .order_by("-units", "part__part_number")[:200]
     )
-    weapons = list(
-        mine.values("item__weapon_model__designation", "item__weapon_model__name")
+    weapons = [
+        row
+        | {"item__weapon_model__name": localized(row["item__weapon_model__name"], row["item__weapon_model__name_uk"])}
+        for row in mine.values(
+            "item__weapon_model__designation", "item__weapon_model__name", "item__weapon_model__name_uk"
+        )
         .annotate(samples=Count("item", distinct=True), units=Sum("quantity"))
         .order_by("-units", "item__weapon_model__designation")
-    )
+    ]
     totals = mine.aggregate(lines=Count("pk"), units=Sum("quantity"))
     return {
         "manufacturer": manufacturer,

@@ -5,6 +5,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from config.common.services import Outcome, object_upsert
 from config.common.text import name_key
@@ -30,7 +31,11 @@ def manufacturer_upsert(
             ManufacturerAlias.objects.create(manufacturer=manufacturer, alias=alias)
             outcome = "changed" if outcome == "unchanged" else outcome
         elif existing.manufacturer_id != manufacturer.pk:
-            raise ValidationError(f"Alias {alias!r} of {name!r} already belongs to {existing.manufacturer.name!r}.")
+            raise ValidationError(
+                _("Alias “{alias}” of “{name}” already belongs to “{owner}”.").format(
+                    alias=alias, name=name, owner=existing.manufacturer.name
+                )
+            )
     return manufacturer, outcome
 
 

@@ -73,12 +73,16 @@ def _msgids(po: Path, option: str) -> list[str]:
     selected = subprocess.run(
         ["msgattrib", option, "--no-obsolete", "--no-wrap", str(po)], capture_output=True, text=True, check=True
     ).stdout
-    ids = []
-    for line in selected.splitlines():
+    ids, parts = [], None
+    for line in [*selected.splitlines(), ""]:
         if line.startswith('msgid "'):
-            text = line[len('msgid "') : -1]
-            if text:
-                ids.append(text)
+            parts = [line[len('msgid "') : -1]]
+        elif parts is not None and line.startswith('"'):
+            parts.append(line[1:-1])  # a msgid with a newline goes on over several lines, even with --no-wrap
+        else:
+            if parts is not None and "".join(parts):
+                ids.append("".join(parts))
+            parts = None
     return ids
 
 

@@ -1,6 +1,7 @@
 """Shared admin building blocks."""
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 __all__ = ["HistoryWithoutRevertAdmin"]
@@ -16,5 +17,5 @@ class HistoryWithoutRevertAdmin(SimpleHistoryAdmin):
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST":
-            raise PermissionDenied("Old versions of this record cannot be restored.")
+            raise PermissionDenied(_("Old versions of this record cannot be restored."))
         return super().history_form_view(request, object_id, version_id, extra_context)

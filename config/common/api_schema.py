@@ -1,6 +1,7 @@
 """OpenAPI defaults for every API view: the JSON error responses each operation can return, the Retry-After of a
 429, and nullable references written so that a strict OpenAPI 3.0.3 reading accepts their null."""
 
+from django.utils.translation import gettext_lazy
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
@@ -10,11 +11,15 @@ from .api import ErrorSerializer, ValidationErrorSerializer
 __all__ = ["ApiAutoSchema", "strict_nullable_hook"]
 
 _ERRORS = {
-    "400": OpenApiResponse(ValidationErrorSerializer, description="Invalid parameters (messages per parameter)."),
-    "401": OpenApiResponse(ErrorSerializer, description="No key, or an invalid, expired or revoked key."),
-    "403": OpenApiResponse(ErrorSerializer, description="Authenticated but not allowed (e.g. a write with a key)."),
-    "404": OpenApiResponse(ErrorSerializer, description="No such object, or not visible to the caller."),
-    "429": OpenApiResponse(ErrorSerializer, description="Too many requests; see the Retry-After header."),
+    "400": OpenApiResponse(
+        ValidationErrorSerializer, description=gettext_lazy("Invalid parameters (messages per parameter).")
+    ),
+    "401": OpenApiResponse(ErrorSerializer, description=gettext_lazy("No key, or an invalid, expired or revoked key.")),
+    "403": OpenApiResponse(
+        ErrorSerializer, description=gettext_lazy("Authenticated but not allowed (e.g. a write with a key).")
+    ),
+    "404": OpenApiResponse(ErrorSerializer, description=gettext_lazy("No such object, or not visible to the caller.")),
+    "429": OpenApiResponse(ErrorSerializer, description=gettext_lazy("Too many requests; see the Retry-After header.")),
 }
 
 _RETRY_AFTER = OpenApiParameter(

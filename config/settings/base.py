@@ -35,8 +35,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_countries",
     "simple_history",
-    "django_tasks_db",
-    "axes",
+    "config.common.third_party_apps.TasksDatabaseConfig",
+    "config.common.third_party_apps.AxesConfig",
     "config.common",
     "manufacturers",
     "components",
@@ -104,7 +104,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-gb"
+# The language of commands run without --language and of pages for a browser that asks for neither uk nor en.
+LANGUAGE_CODE = env("LANGUAGE_CODE", default="en-gb")
 LANGUAGES = [("uk", "Українська"), ("en", "English")]
 # Strings of config/ (site titles, the admin's language switcher); each app keeps its own <app>/locale/.
 LOCALE_PATHS = [BASE_DIR / "config" / "locale"]

@@ -13,6 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from manufacturers.models import SanctionMatch
 from manufacturers.sanctions.matches import sanction_matches_decide
+from manufacturers.sanctions.reasons import reasons_text
 
 ALL = "all"
 
@@ -65,7 +66,7 @@ class SanctionMatchAdmin(SimpleHistoryAdmin):
 
     @admin.display(description=_("reasons"))
     def reason_list(self, obj: SanctionMatch) -> str:
-        return format_html_join("", "<div>{}</div>", ((reason,) for reason in obj.reasons or ()))
+        return format_html_join("", "<div>{}</div>", ((reason,) for reason in reasons_text(obj.reasons)))
 
     def _decide(self, request: HttpRequest, queryset: QuerySet[SanctionMatch], decision: str) -> int:
         return sanction_matches_decide(matches=queryset, decision=decision, user=request.user)

@@ -13,10 +13,12 @@ from collections import Counter
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from manufacturers.models import ListedEntity, ListImport, Manufacturer, SanctionMatch
 from manufacturers.sanctions.importing import sanctions_list_import
 from manufacturers.sanctions.matches import sanction_matches_decide, sanction_matches_propose
+from manufacturers.sanctions.reasons import reason
 
 __all__ = ["DEMO_LISTS", "DEMO_MATCHES", "demo_sanctions_load"]
 
@@ -60,7 +62,7 @@ def demo_sanctions_load() -> Counter:
         if _imported(path):
             continue
         with path.open("rb") as stream:
-            counts["sanctions list rows created"] += sanctions_list_import(
+            counts[gettext_noop("sanctions list rows created")] += sanctions_list_import(
                 stream=stream, file_name=name, via=VIA
             ).created
     sanction_matches_propose()
@@ -71,11 +73,11 @@ def demo_sanctions_load() -> Counter:
             match, created = SanctionMatch.objects.get_or_create(
                 manufacturer=maker,
                 listed_entity=entity,
-                defaults={"score": 1.0, "strong": True, "reasons": [f"checked by hand for the demo: {why}"]},
+                defaults={"score": 1.0, "strong": True, "reasons": [reason("checked_by_hand", why=why)]},
             )
-            counts["sanctions matches created"] += created
+            counts[gettext_noop("sanctions matches created")] += created
             pending = SanctionMatch.objects.filter(pk=match.pk, decision=SanctionMatch.Decision.PENDING)
-            counts["sanctions matches confirmed"] += sanction_matches_decide(
+            counts[gettext_noop("sanctions matches confirmed")] += sanction_matches_decide(
                 matches=pending, decision=SanctionMatch.Decision.CONFIRMED, user=None, via=VIA
             )
     return counts

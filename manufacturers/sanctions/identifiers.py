@@ -26,20 +26,20 @@ __all__ = [
     "identifier_values",
 ]
 
-# Shown in reasons (stored data, in the lists' language) and in the admin (translated, by the model's choices).
+# Shown in match reasons, in the reader's language (manufacturers.sanctions.reasons).
 KIND_LABELS = {
-    "innCode": "INN",
-    "ogrnCode": "OGRN",
-    "registrationNumber": "registration number",
-    "taxNumber": "tax number",
-    "vatCode": "VAT number",
-    "leiCode": "LEI",
-    "okpoCode": "OKPO",
-    "dunsCode": "DUNS",
-    "swiftBic": "SWIFT/BIC",
-    "idNumber": "ID number",
-    "uniqueEntityId": "UEI",
-    "permId": "PermID",
+    "innCode": _("INN"),
+    "ogrnCode": _("OGRN"),
+    "registrationNumber": _("registration number"),
+    "taxNumber": _("tax number"),
+    "vatCode": _("VAT number"),
+    "leiCode": _("LEI"),
+    "okpoCode": _("OKPO"),
+    "dunsCode": _("DUNS"),
+    "swiftBic": _("SWIFT/BIC"),
+    "idNumber": _("ID number"),
+    "uniqueEntityId": _("UEI"),
+    "permId": _("PermID"),
 }
 # A different value of one of these kinds on both sides means two companies; a generic ID number does not.
 CONTRADICTING_KINDS = frozenset(KIND_LABELS) - {"idNumber", "swiftBic"}

@@ -30,8 +30,9 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from manufacturers.sanctions.identifiers import CONTRADICTING_KINDS, KIND_LABELS, identifier_kinds
+from manufacturers.sanctions.identifiers import CONTRADICTING_KINDS, identifier_kinds
 from manufacturers.sanctions.names import NameKey, loose_key, name_variants
+from manufacturers.sanctions.reasons import Reason, reason
 
 __all__ = ["MIN_SCORE", "Candidate", "ListedIndex", "Party"]
 
@@ -96,45 +97,47 @@ class Candidate:
     listed: Hashable
     score: float
     strong: bool
-    reasons: tuple[str, ...]
+    reasons: tuple[Reason, ...]  # see manufacturers.sanctions.reasons
 
 
-def _describe(name: _Name, *, listed: bool) -> str:
-    return f"{'listed ' if listed else ''}{name.kind} '{name.text}'"
+def _describe(name: _Name, *, listed: bool) -> Reason:
+    return reason(f"listed {name.kind}" if listed else name.kind, text=name.text)
 
 
-def _qualifiers(a: _Name, b: _Name) -> str:
+def _compared(code: str, a: _Name, b: _Name, **parameters) -> Reason:
+    """`code` ("equal" or "similar") for the names a and b, with what was done to them to compare."""
     notes = []
     if a.variant.legal_form_removed or b.variant.legal_form_removed:
-        notes.append("legal form removed")
+        notes.append(reason("legal_form_removed"))
     if a.variant.transliterated or b.variant.transliterated:
-        notes.append("transliterated")
-    return f" ({', '.join(notes)})" if notes else ""
+        notes.append(reason("transliterated"))
+    ours, theirs = _describe(a, listed=False), _describe(b, listed=True)
+    if notes:
+        return reason(f"{code}_qualified", ours=ours, theirs=theirs, qualifiers=notes, **parameters)
+    return reason(code, ours=ours, theirs=theirs, **parameters)
 
 
-def _country_reason(ours: frozenset[str], theirs: frozenset[str]) -> tuple[str | None, int]:
+def _country_reason(ours: frozenset[str], theirs: frozenset[str]) -> tuple[Reason | None, int]:
     """A reason and +1 (agree), 0 (unknown on a side), -1 (contradiction)."""
     if not ours or not theirs:
         return None, 0
     shown_ours = "/".join(sorted(c.upper() for c in ours))
     shown_theirs = "/".join(sorted(theirs))
     if ours & theirs:
-        return f"country {shown_ours} = {shown_theirs}", 1
-    return f"country {shown_ours} ≠ listed {shown_theirs}", -1
+        return reason("country_agrees", ours=shown_ours, theirs=shown_theirs), 1
+    return reason("country_differs", ours=shown_ours, theirs=shown_theirs), -1
 
 
-def _kind_label(kind: str) -> str:
-    return KIND_LABELS.get(kind, "identifier")
-
-
-def _identifier_reasons(ours: dict[str, frozenset[str]], theirs: dict[str, frozenset[str]]) -> tuple[list[str], bool]:
+def _identifier_reasons(
+    ours: dict[str, frozenset[str]], theirs: dict[str, frozenset[str]]
+) -> tuple[list[Reason], bool]:
     """Reasons for the identifiers both sides carry, and whether they say these are two companies.
 
     A shared value (whatever kind each side files it under) is the same company; otherwise a kind both
     sides carry with no value in common (`CONTRADICTING_KINDS`) is two companies.
     """
     shared = [
-        f"{_kind_label(our_kind)} {value} = listed {_kind_label(their_kind)} {value}"
+        reason("identifier_shared", kind=our_kind, their_kind=their_kind, value=value)
         for our_kind, our_values in sorted(ours.items())
         for their_kind, their_values in sorted(theirs.items())
         for value in sorted(our_values & their_values)
@@ -142,8 +145,7 @@ def _identifier_reasons(ours: dict[str, frozenset[str]], theirs: dict[str, froze
     if shared:
         return shared, False
     differing = [
-        f"{_kind_label(kind)} {', '.join(sorted(ours[kind]))} ≠ listed {_kind_label(kind)} "
-        f"{', '.join(sorted(theirs[kind]))}: another company"
+        reason("identifier_differs", kind=kind, ours=sorted(ours[kind]), theirs=sorted(theirs[kind]))
         for kind in sorted(ours.keys() & theirs.keys() & CONTRADICTING_KINDS)
     ]
     return differing, bool(differing)
@@ -176,7 +178,7 @@ def score_pair(manufacturer: Party, listed: Party, weight=lambda word: 1.0) -> C
 
     `weight(word)` gives a loose word's weight (the index passes its rarity; 1.0 for all by default).
     """
-    reasons: list[str] = []
+    reasons: list[Reason] = []
     country_reason, agreement = _country_reason(manufacturer._countries, listed._countries)
     shared_ids = manufacturer._ids & listed._ids
     id_reasons, other_company = _identifier_reasons(manufacturer._id_kinds, listed._id_kinds)
@@ -191,18 +193,17 @@ def score_pair(manufacturer: Party, listed: Party, weight=lambda word: 1.0) -> C
         score, strong = 1.0, True
         reasons.extend(id_reasons)
         if exact:
-            reasons.append(f"{_describe(exact[0], listed=False)} = {_describe(exact[1], listed=True)}")
+            reasons.append(
+                reason("equal", ours=_describe(exact[0], listed=False), theirs=_describe(exact[1], listed=True))
+            )
     elif exact:
-        a, b = exact
-        reasons.append(f"{_describe(a, listed=False)} = {_describe(b, listed=True)}{_qualifiers(a, b)}")
+        reasons.append(_compared("equal", *exact))
         strong = agreement >= 0 and not other_company
         score = {1: EXACT_SCORE + COUNTRY_BONUS, 0: EXACT_SCORE, -1: EXACT_CONTRADICTED}[agreement]
         if other_company:
             score = EXACT_CONTRADICTED
     elif weak:
-        a, b = weak
-        reasons.append(f"{_describe(a, listed=False)} = {_describe(b, listed=True)}{_qualifiers(a, b)}")
-        reasons.append("a weak alias (a short or generic name): not a strong match")
+        reasons += [_compared("equal", *weak), reason("weak_alias")]
         strong = False
         score = WEAK_ALIAS_SCORE * (CONTRADICTION_FACTOR if agreement < 0 or other_company else 1)
     else:
@@ -218,15 +219,12 @@ def score_pair(manufacturer: Party, listed: Party, weight=lambda word: 1.0) -> C
         score = FUZZY_CEILING * best + (COUNTRY_BONUS if agreement > 0 else 0)
         if agreement < 0 or other_company:
             score *= CONTRADICTION_FACTOR
-        a, b = pair
-        reasons.append(
-            f"{_describe(a, listed=False)} ~ {_describe(b, listed=True)}{_qualifiers(a, b)}: similarity {best:.2f}"
-        )
+        reasons.append(_compared("similar", *pair, similarity=round(best, 2)))
         if theirs_left:
-            reasons.append(f"listed name has other words: {' '.join(theirs_left)}")
+            reasons.append(reason("listed_words", words=" ".join(theirs_left)))
         if ours_left:
-            reasons.append(f"our name has other words: {' '.join(ours_left)}")
-        reasons.append("names differ: not a strong match")
+            reasons.append(reason("our_words", words=" ".join(ours_left)))
+        reasons.append(reason("names_differ"))
     if other_company:
         reasons.extend(id_reasons)
     if country_reason:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from provenance.charts import bar_chart_svg, shift_chart_svg
 from provenance.filters import AnalyticsParamsForm
-from provenance.selectors.analytics import breakdown, counting_rule, produced_after, shift
+from provenance.selectors.analytics import breakdown, counting_rule, produced_after, rule_label, shift
 from provenance.selectors.data_version import data_version
 from provenance.selectors.sanctions import coverage_rule, coverage_table, sanctions_coverage
 
@@ -78,7 +78,12 @@ def _results(form: AnalyticsParamsForm) -> dict:
         "breakdown_rows": [{**row, "percent": row["share"] * 100} for row in result["rows"]],
         "breakdown_rule": counting_rule(result),
         "breakdown_chart": mark_safe(  # noqa: S308 - matplotlib SVG; text is escaped / drawn as paths
-            bar_chart_svg(result["rows"], title=_("Breakdown by %s") % label, xlabel=result["unit"], ylabel=label)
+            bar_chart_svg(
+                result["rows"],
+                title=_("Breakdown by %s") % rule_label("by", label),
+                xlabel=rule_label("unit", result["unit"]),
+                ylabel=rule_label("by", label),
+            )
         ),
         "shift": moved,
         "shift_rule": counting_rule(moved),
@@ -92,7 +97,9 @@ def _results(form: AnalyticsParamsForm) -> dict:
         ],
         "shift_chart": mark_safe(  # noqa: S308 - as above
             shift_chart_svg(
-                moved, title=_("Share by %(by)s per year %(period)s") % {"by": label, "period": moved["period"]}
+                moved,
+                title=_("Share by %(by)s, per %(period)s")
+                % {"by": rule_label("by", label), "period": rule_label("period", moved["period"])},
             )
         ),
         "dated": dated,

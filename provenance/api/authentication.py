@@ -68,11 +68,11 @@ class BearerAPIKeyAuthentication(BaseAuthentication):
     def _authenticate(self, request):
         parts = get_authorization_header(request).split()
         if len(parts) != 2:
-            raise AuthenticationFailed("Invalid Authorization header: expected 'Bearer <key>'.")
+            raise AuthenticationFailed(_("Invalid Authorization header: expected 'Bearer <key>'."))
         try:
             raw_key = parts[1].decode("ascii")
         except UnicodeDecodeError:
-            raise AuthenticationFailed("Invalid API key.") from None
+            raise AuthenticationFailed(_("Invalid API key.")) from None
         api_key = self._lookup(raw_key)
         api_key_touch(api_key=api_key)
         return AnonymousUser(), api_key
@@ -81,15 +81,15 @@ class BearerAPIKeyAuthentication(BaseAuthentication):
     def _lookup(raw_key: str) -> OrganisationAPIKey:
         prefix, dot, _secret = raw_key.partition(".")
         if not dot:
-            raise AuthenticationFailed("Invalid API key.")
+            raise AuthenticationFailed(_("Invalid API key."))
         # One query for the key and its organisation; the hash check is the library's (SHA-512, constant time).
         api_key = OrganisationAPIKey.objects.select_related("organisation").filter(prefix=prefix, revoked=False).first()
         if api_key is None or not api_key.is_valid(raw_key):
-            raise AuthenticationFailed("Invalid API key.")
+            raise AuthenticationFailed(_("Invalid API key."))
         if api_key.has_expired:
-            raise AuthenticationFailed("API key has expired.")
+            raise AuthenticationFailed(_("API key has expired."))
         if not api_key.organisation.is_active:
-            raise AuthenticationFailed("The organisation of this API key is not active.")
+            raise AuthenticationFailed(_("The organisation of this API key is not active."))
         return api_key
 
     def authenticate_header(self, request) -> str:

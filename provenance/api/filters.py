@@ -3,6 +3,7 @@
 import django_filters as filters
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 
 from components.models import Part
@@ -77,7 +78,9 @@ class StrikeFilter(filters.FilterSet):
 
 class RecoveredItemFilter(filters.FilterSet):
     weapon = filters.CharFilter(
-        method=_weapon("weapon_model"), label="weapon (designation or alias)", validators=[validate_weapon]
+        method=_weapon("weapon_model"),
+        label=gettext_lazy("weapon (designation or alias)"),
+        validators=[validate_weapon],
     )
     family = filters.CharFilter(field_name="weapon_model__family", lookup_expr="iexact")
     reference = filters.CharFilter()
@@ -94,14 +97,16 @@ class RecoveredItemFilter(filters.FilterSet):
 
 class FindingFilter(filters.FilterSet):
     weapon = filters.CharFilter(
-        method=_weapon("item__weapon_model"), label="weapon (designation or alias)", validators=[validate_weapon]
+        method=_weapon("item__weapon_model"),
+        label=gettext_lazy("weapon (designation or alias)"),
+        validators=[validate_weapon],
     )
     family = filters.CharFilter(field_name="item__weapon_model__family", lookup_expr="iexact")
-    item = filters.CharFilter(field_name="item__reference", label="recovered item (reference)")
+    item = filters.CharFilter(field_name="item__reference", label=gettext_lazy("recovered item (reference)"))
     recovered_from = filters.DateFilter(field_name="item__recovered_on", lookup_expr="gte")
     recovered_to = filters.DateFilter(field_name="item__recovered_on", lookup_expr="lte")
     country = filters.CharFilter(
-        lookup_expr="iexact", label="maker's country (ISO alpha-2)", validators=[validate_country]
+        lookup_expr="iexact", label=gettext_lazy("maker's country (ISO alpha-2)"), validators=[validate_country]
     )
     origin_country = filters.CharFilter(lookup_expr="iexact", validators=[validate_country])
     manufacturer = IdFilter(field_name="manufacturer_id")
@@ -109,8 +114,10 @@ class FindingFilter(filters.FilterSet):
     category = filters.CharFilter(field_name="category__name", lookup_expr="iexact")
     module = filters.CharFilter(lookup_expr="icontains")
     confidence = filters.ChoiceFilter(choices=Finding.Confidence.choices)
-    produced_from = YearFilter(field_name="produced_year", lookup_expr="gte", label="produced in or after")
-    produced_to = YearFilter(field_name="produced_year", lookup_expr="lte", label="produced in or before")
+    produced_from = YearFilter(
+        field_name="produced_year", lookup_expr="gte", label=gettext_lazy("produced in or after")
+    )
+    produced_to = YearFilter(field_name="produced_year", lookup_expr="lte", label=gettext_lazy("produced in or before"))
 
     class Meta:
         model = Finding

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.db.models.manager import BaseManager
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -37,7 +38,7 @@ __all__ = [
 
 def _country() -> serializers.CharField:
     """An ISO 3166-1 alpha-2 code ('' when unknown); CountryField values render as their code."""
-    return serializers.CharField(read_only=True, help_text="ISO 3166-1 alpha-2 code ('' when unknown).")
+    return serializers.CharField(read_only=True, help_text=gettext_lazy("ISO 3166-1 alpha-2 code ('' when unknown)."))
 
 
 class OptionalURLField(serializers.URLField):
@@ -340,7 +341,9 @@ class PartSerializer(serializers.ModelSerializer):
 
 
 class BreakdownRowSerializer(serializers.Serializer):
-    key = serializers.CharField(allow_null=True, help_text="ISO code, manufacturer name, tier...; null = unknown.")
+    key = serializers.CharField(
+        allow_null=True, help_text=gettext_lazy("ISO code, manufacturer name, tier...; null = unknown.")
+    )
     label = serializers.CharField()
     count = serializers.IntegerField()
     share = serializers.FloatField()
@@ -352,8 +355,8 @@ class BreakdownSerializer(serializers.Serializer):
     by = serializers.CharField()
     unit = serializers.CharField()
     attribution = serializers.CharField()
-    as_of = serializers.DateField(required=False, help_text="With attribution=parent.")
-    status = serializers.CharField(help_text="The lowest review status counted (partners: published).")
+    as_of = serializers.DateField(required=False, help_text=gettext_lazy("With attribution=parent."))
+    status = serializers.CharField(help_text=gettext_lazy("The lowest review status counted (partners: published)."))
     filters = serializers.DictField(child=serializers.CharField())
     total = serializers.IntegerField()
     foreign_only = serializers.BooleanField()
@@ -368,9 +371,11 @@ class ShiftPeriodSerializer(serializers.Serializer):
 class ShiftRowSerializer(serializers.Serializer):
     key = serializers.CharField(allow_null=True)
     label = serializers.CharField()
-    counts = serializers.DictField(child=serializers.IntegerField(), help_text="Per period (year).")
+    counts = serializers.DictField(child=serializers.IntegerField(), help_text=gettext_lazy("Per period (year)."))
     shares = serializers.DictField(child=serializers.FloatField())
-    change_pp = serializers.DictField(child=serializers.FloatField(), help_text="Change in percentage points.")
+    change_pp = serializers.DictField(
+        child=serializers.FloatField(), help_text=gettext_lazy("Change in percentage points.")
+    )
 
 
 class ShiftSerializer(serializers.Serializer):
@@ -380,28 +385,28 @@ class ShiftSerializer(serializers.Serializer):
     period = serializers.CharField()
     unit = serializers.CharField()
     attribution = serializers.CharField()
-    as_of = serializers.DateField(required=False, help_text="With attribution=parent.")
-    status = serializers.CharField(help_text="The lowest review status counted (partners: published).")
+    as_of = serializers.DateField(required=False, help_text=gettext_lazy("With attribution=parent."))
+    status = serializers.CharField(help_text=gettext_lazy("The lowest review status counted (partners: published)."))
     filters = serializers.DictField(child=serializers.CharField())
     foreign_only = serializers.BooleanField()
     periods = ShiftPeriodSerializer(many=True)
-    undated = serializers.IntegerField(help_text="Counted in no period: the period (date) is unknown.")
+    undated = serializers.IntegerField(help_text=gettext_lazy("Counted in no period: the period (date) is unknown."))
     rows = ShiftRowSerializer(many=True)
 
 
 class CoverageDesignationSerializer(serializers.Serializer):
-    authority = serializers.CharField(help_text="EU or an ISO 3166-1 alpha-2 code.")
+    authority = serializers.CharField(help_text=gettext_lazy("EU or an ISO 3166-1 alpha-2 code."))
     programme = serializers.CharField()
     measure = serializers.CharField()
     listed_on = serializers.DateField(allow_null=True)
-    date_kind = serializers.CharField(help_text="listing, entry into force, first seen or unknown.")
+    date_kind = serializers.CharField(help_text=gettext_lazy("listing, entry into force, first seen or unknown."))
     via = serializers.ChoiceField(choices=["match", "manual", "owner"])
-    listed_entity = serializers.CharField(allow_null=True, help_text="The list's entity id.")
+    listed_entity = serializers.CharField(allow_null=True, help_text=gettext_lazy("The list's entity id."))
     source_url = serializers.CharField()
 
 
 class CoverageRowSerializer(serializers.Serializer):
-    key = serializers.CharField(allow_null=True, help_text="null: the maker is unknown.")
+    key = serializers.CharField(allow_null=True, help_text=gettext_lazy("null: the maker is unknown."))
     label = serializers.CharField()
     country = serializers.CharField(allow_null=True)
     count = serializers.IntegerField()
@@ -420,7 +425,7 @@ class SanctionsCoverageSerializer(serializers.Serializer):
     """The JSON of `manage.py sanctions_coverage --format json` (documentation only)."""
 
     filters = serializers.DictField(child=serializers.CharField())
-    by = serializers.CharField(help_text="Always manufacturer: one row per maker.")
+    by = serializers.CharField(help_text=gettext_lazy("Always manufacturer: one row per maker."))
     unit = serializers.CharField()
     attribution = serializers.CharField()
     foreign_only = serializers.BooleanField()
@@ -429,7 +434,7 @@ class SanctionsCoverageSerializer(serializers.Serializer):
     total = serializers.IntegerField()
     authorities = serializers.ListField(child=serializers.CharField())
     rows = CoverageRowSerializer(many=True)
-    summary = serializers.DictField(child=CoverageSummarySerializer(), help_text="Units per authority.")
+    summary = serializers.DictField(child=CoverageSummarySerializer(), help_text=gettext_lazy("Units per authority."))
 
 
 def hidden_item_errors(reference: str, items: QuerySet[RecoveredItem] | None) -> dict[str, list[str]]:
@@ -487,27 +492,31 @@ class BriefingRequestSerializer(serializers.Serializer):
     def get_fields(self) -> dict[str, serializers.Field]:
         # `from` is a Python keyword: the fields are listed here rather than as attributes.
         return {
-            "weapon": _Text(help_text="Weapon designation or alias, e.g. 9M727."),
-            "family": _Text(help_text="Weapon family, e.g. Iskander."),
-            "item": _Text(help_text="Recovered item reference."),
-            "from": _Date(help_text="Recovered on or after."),
-            "to": _Date(help_text="Recovered on or before."),
-            "attribution": _Choice(ATTRIBUTIONS, help_text="hq (default), parent or origin."),
-            "unit": _Choice(UNITS, help_text="units (default) or parts."),
+            "weapon": _Text(help_text=gettext_lazy("Weapon designation or alias, e.g. 9M727.")),
+            "family": _Text(help_text=gettext_lazy("Weapon family, e.g. Iskander.")),
+            "item": _Text(help_text=gettext_lazy("Recovered item reference.")),
+            "from": _Date(help_text=gettext_lazy("Recovered on or after.")),
+            "to": _Date(help_text=gettext_lazy("Recovered on or before.")),
+            "attribution": _Choice(ATTRIBUTIONS, help_text=gettext_lazy("hq (default), parent or origin.")),
+            "unit": _Choice(UNITS, help_text=gettext_lazy("units (default) or parts.")),
             "foreign_only": serializers.BooleanField(
-                required=False, help_text="Leave out parts of the weapon's own country."
+                required=False, help_text=gettext_lazy("Leave out parts of the weapon's own country.")
             ),
-            "as_of": _Date(help_text="Reference date for ownership (default today)."),
-            "period": _Choice(PERIODS, help_text="Year-over-year by: recovered (default), analysed or produced."),
-            "produced_after": _Date(help_text="Cut-off of the produced-after chapter (default 2022-02-24)."),
+            "as_of": _Date(help_text=gettext_lazy("Reference date for ownership (default today).")),
+            "period": _Choice(
+                PERIODS, help_text=gettext_lazy("Year-over-year by: recovered (default), analysed or produced.")
+            ),
+            "produced_after": _Date(
+                help_text=gettext_lazy("Cut-off of the produced-after chapter (default 2022-02-24).")
+            ),
             "status": _Choice(
-                STATUSES, help_text="Lowest review status counted; partners always count published items."
+                STATUSES, help_text=gettext_lazy("Lowest review status counted; partners always count published items.")
             ),
-            "title": _Text(help_text="At most 300 characters; default: from the selection."),
-            "note": _Text(help_text="Printed on the cover, as typed; at most 4000 characters."),
-            "language": _Choice(LANGUAGES, help_text="The report's language (default: Accept-Language)."),
+            "title": _Text(help_text=gettext_lazy("At most 300 characters; default: from the selection.")),
+            "note": _Text(help_text=gettext_lazy("Printed on the cover, as typed; at most 4000 characters.")),
+            "language": _Choice(LANGUAGES, help_text=gettext_lazy("The report's language (default: Accept-Language).")),
             "formats": serializers.MultipleChoiceField(
-                choices=FORMATS, required=False, help_text="The files to render (default: all)."
+                choices=FORMATS, required=False, help_text=gettext_lazy("The files to render (default: all).")
             ),
         }
 
@@ -552,7 +561,9 @@ class BriefingParametersSerializer(serializers.Serializer):
     weapon = serializers.CharField(allow_null=True)
     family = serializers.CharField(allow_null=True)
     item = serializers.CharField(allow_null=True)
-    items = serializers.ListField(child=serializers.CharField(), help_text="Items chosen one by one (the admin).")
+    items = serializers.ListField(
+        child=serializers.CharField(), help_text=gettext_lazy("Items chosen one by one (the admin).")
+    )
     date_from = serializers.DateField(allow_null=True)
     date_to = serializers.DateField(allow_null=True)
     attribution = serializers.ChoiceField(choices=ATTRIBUTIONS)
@@ -567,7 +578,7 @@ class BriefingParametersSerializer(serializers.Serializer):
 
 
 class BriefingFileSerializer(serializers.Serializer):
-    url = serializers.URLField(help_text="The file: `/api/v1/briefings/{id}/{fmt}/`.")
+    url = serializers.URLField(help_text=gettext_lazy("The file: `/api/v1/briefings/{id}/{fmt}/`."))
     sha256 = serializers.CharField()
 
 

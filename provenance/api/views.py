@@ -5,6 +5,7 @@ from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
@@ -277,20 +278,22 @@ def _param(name: str, type_=OpenApiTypes.STR, enum=None, description: str = "") 
 
 
 _ANALYTICS_PARAMS = [
-    _param("weapon", description="Weapon designation or alias, e.g. 9M727."),
-    _param("family", description="Weapon family, e.g. Iskander."),
-    _param("item", description="Recovered item reference."),
-    _param("from", OpenApiTypes.DATE, description="Recovered on or after."),
-    _param("to", OpenApiTypes.DATE, description="Recovered on or before."),
-    _param("by", enum=list(DIMENSIONS), description="Dimension (default country)."),
-    _param("attribution", enum=list(ATTRIBUTIONS), description="hq (default), parent or origin."),
-    _param("unit", enum=list(UNITS), description="units (default) or parts."),
-    _param("foreign_only", OpenApiTypes.BOOL, description="Leave out parts of the weapon's own country."),
-    _param("as_of", OpenApiTypes.DATE, description="Reference date for ownership (default today)."),
+    _param("weapon", description=gettext_lazy("Weapon designation or alias, e.g. 9M727.")),
+    _param("family", description=gettext_lazy("Weapon family, e.g. Iskander.")),
+    _param("item", description=gettext_lazy("Recovered item reference.")),
+    _param("from", OpenApiTypes.DATE, description=gettext_lazy("Recovered on or after.")),
+    _param("to", OpenApiTypes.DATE, description=gettext_lazy("Recovered on or before.")),
+    _param("by", enum=list(DIMENSIONS), description=gettext_lazy("Dimension (default country).")),
+    _param("attribution", enum=list(ATTRIBUTIONS), description=gettext_lazy("hq (default), parent or origin.")),
+    _param("unit", enum=list(UNITS), description=gettext_lazy("units (default) or parts.")),
+    _param("foreign_only", OpenApiTypes.BOOL, description=gettext_lazy("Leave out parts of the weapon's own country.")),
+    _param("as_of", OpenApiTypes.DATE, description=gettext_lazy("Reference date for ownership (default today).")),
     _param(
         "status",
         enum=list(STATUSES),
-        description="Lowest review status counted: any (default for staff); partners always count published items.",
+        description=gettext_lazy(
+            "Lowest review status counted: any (default for staff); partners always count published items."
+        ),
     ),
 ]
 
@@ -344,7 +347,10 @@ class ShiftView(AnalyticsView):
     """Year-over-year shift over the caller's visible items."""
 
     @extend_schema(
-        parameters=[*_ANALYTICS_PARAMS, _param("period", enum=list(PERIODS), description="recovered (default).")],
+        parameters=[
+            *_ANALYTICS_PARAMS,
+            _param("period", enum=list(PERIODS), description=gettext_lazy("recovered (default).")),
+        ],
         responses=serializers.ShiftSerializer,
     )
     def get(self, request):

@@ -178,6 +178,8 @@ def list_items(*, items_qs: QuerySet[RecoveredItem], limit: int | None) -> list[
             "analysed_on": item.analysed_on,
             "place": item.place,
             "strike": str(item.strike) if item.strike else "",
+            "strike_on": item.strike.occurred_on if item.strike else None,
+            "strike_place": item.strike.place if item.strike else "",
             "status": item.get_status_display(),
             "tlp": item.tlp,
             "lines": item.finding_count,

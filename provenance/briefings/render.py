@@ -298,6 +298,8 @@ def briefing_context(
             **item,
             "recovered_text": fmt_date(item["recovered_on"], item["recovered_on_precision"]),
             "analysed_text": fmt_date(item["analysed_on"]),
+            "strike_text": f"{fmt_date(item['strike_on'])} {item['strike_place']}".strip() if item["strike"] else "",
+            "sources": [{**source, "published_text": fmt_date(source["published_on"])} for source in item["sources"]],
             "units_text": fmt_int(item["units"]),
         }
         for item in data.items

@@ -20,7 +20,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from provenance.selectors.analytics import AnalyticsFilters, produced_after
-from provenance.selectors.sanctions import coverage_rule, sanctions_coverage
+from provenance.selectors.sanctions import coverage_rule, date_kind_label, sanctions_coverage
 
 __all__ = ["sanctions_context", "sanctions_csv_sections", "sanctions_tables"]
 
@@ -81,18 +81,29 @@ def sanctions_tables(
     return {"sanctions": coverage, "sanctions_after": {"as_of": coverage["as_of"], "rows": after_rows}}
 
 
-def _since(designation: dict[str, Any]) -> str:
+def _date(iso: str) -> str:
+    """An ISO date of the tables as the briefing writes dates (7 вересня 2025)."""
+    from .render import fmt_date  # render imports this module
+
+    return fmt_date(dt.date.fromisoformat(iso))
+
+
+def _since(designation: dict[str, Any], *, iso: bool = False) -> str:
     if not designation["listed_on"]:
         return _("listed (the list gives no date)")
-    return _("since %(date)s (%(kind)s date)") % {"date": designation["listed_on"], "kind": designation["date_kind"]}
+    return _("since %(date)s (%(kind)s date)") % {
+        "date": designation["listed_on"] if iso else _date(designation["listed_on"]),
+        "kind": date_kind_label(designation["date_kind"]),
+    }
 
 
-def _cell(designations: list[dict[str, Any]], authority: str) -> str:
+def _cell(designations: list[dict[str, Any]], authority: str, *, iso: bool = False) -> str:
+    """What the briefing says of a maker and an authority; `iso`: dates as in the CSV (2025-02-24)."""
     found = [d for d in designations if d["authority"] == authority]
     if not found:
         return "—"
     first = _first_dated(found) or found[0]
-    return _since(first)
+    return _since(first, iso=iso)
 
 
 def sanctions_context(data) -> dict[str, Any]:
@@ -129,8 +140,8 @@ def sanctions_context(data) -> dict[str, Any]:
             "maker": r["key"],
             "after": r["produced_after"],
             "dated": r["dated"],
-            "date": r["listed_on"],
-            "kind": r["date_kind"],
+            "date": _date(r["listed_on"]),
+            "kind": date_kind_label(r["date_kind"]),
             "authority": r["authority"],
             "programme": r["programme"] or r["authority"],
         }
@@ -145,7 +156,7 @@ def sanctions_context(data) -> dict[str, Any]:
         "sanctions_unlisted": unlisted,
         "sanctions_after": after,
         "sanctions_summary": [{"authority": a, **coverage["summary"][a]} for a in authorities],
-        "sanctions_as_of": coverage["as_of"],
+        "sanctions_as_of": _date(coverage["as_of"]),
     }
 
 
@@ -157,7 +168,8 @@ def sanctions_csv_sections(data) -> Iterator[tuple[str, list[str], list[list[Any
         f"Sanctions status of the makers: {coverage_rule(coverage)}",
         ["key", "label", "country", "count", *authorities, "listed by", "not listed by"],
         [
-            [r["key"], r["label"], r["country"], r["count"], *(_cell(r["designations"], a) for a in authorities),
+            [r["key"], r["label"], r["country"], r["count"],
+             *(_cell(r["designations"], a, iso=True) for a in authorities),
              " ".join(r["listed_by"]), " ".join(r["not_listed_by"])]
             for r in coverage["rows"]
         ],

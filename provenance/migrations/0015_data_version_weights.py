@@ -1,15 +1,22 @@
 """The data version without a row lock that writers queue on (issue 16, item 7): the single row keeps only
 the epoch (renewed by migrate and flush); writes add random weights to an insert-only table. The old
-triggers are dropped first; `post_migrate` installs the new ones (provenance.services.data_version)."""
+triggers are dropped first (the new ones when migrating back); `post_migrate` installs the new ones (provenance.services.data_version)."""
 
 from django.db import migrations, models
 
 
-def drop_old_triggers(apps, schema_editor):
+def drop_triggers(apps, schema_editor):
+    """Forwards: the old triggers go; backwards: the new ones, before their weights table does."""
     connection = schema_editor.connection
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("DROP FUNCTION IF EXISTS provenance_data_version_bump() CASCADE")  # and its triggers
+            for function in (
+                "provenance_data_version_bump",  # the old one
+                "provenance_data_version_trigger",  # the new ones
+                "provenance_data_version_add",
+                "provenance_data_version_compact",
+            ):
+                cursor.execute(f"DROP FUNCTION IF EXISTS {function}() CASCADE")  # and its triggers
         elif connection.vendor == "sqlite":
             cursor.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'provenance_data_version_%'"
@@ -25,7 +32,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(drop_old_triggers, migrations.RunPython.noop),
+        migrations.RunPython(drop_triggers, migrations.RunPython.noop),
         migrations.RenameField(model_name="dataversion", old_name="version", new_name="epoch"),
         migrations.CreateModel(
             name="DataVersionWeight",
@@ -34,4 +41,6 @@ class Migration(migrations.Migration):
                 ("weight", models.BigIntegerField()),
             ],
         ),
+        # Backwards this runs first: the new triggers go before the table they write to.
+        migrations.RunPython(migrations.RunPython.noop, drop_triggers),
     ]

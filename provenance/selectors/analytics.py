@@ -56,6 +56,7 @@ __all__ = [
     "direct_parents",
     "items_matching",
     "produced_after",
+    "rule_label",
     "shift",
     "ultimate_parents",
     "weapon_models_matching",
@@ -542,14 +543,33 @@ PERIOD_RULES = {
 }
 
 
+# The dimensions in words (the counting rule's "by:"; the keys stay in JSON and the API).
+DIMENSION_LABELS = {
+    "country": _("maker's country"),
+    "manufacturer": _("manufacturer"),
+    "category": _("category"),
+    "chpl-tier": _("CHPL tier"),
+    "module": _("module"),
+}
+
+
 def _label(rules: dict[str, CountingChoice], key: str) -> str:
     return str(rules[key].label) if key in rules else key
+
+
+def rule_label(kind: str, key: str) -> str:
+    """A counting option in words, in the active language: `rule_label("by", "country")` is "maker's country";
+    kinds `by`, `unit`, `attribution`, `status`, `period`."""
+    if kind == "by":
+        return str(DIMENSION_LABELS.get(key, key))
+    rules = {"unit": UNIT_RULES, "attribution": ATTRIBUTION_RULES, "status": STATUS_RULES, "period": PERIOD_RULES}
+    return _label(rules[kind], key)
 
 
 def counting_rule(result: dict) -> str:
     """The counting rule of a `breakdown`, `shift` or `produced_after` result, as one line of text."""
     parts = [
-        _("by: {by}").format(by=result["by"]),
+        _("by: {by}").format(by=rule_label("by", result["by"])),
         _("unit: {unit}").format(unit=_label(UNIT_RULES, result["unit"])),
         _("attribution: {attribution}").format(attribution=_label(ATTRIBUTION_RULES, result["attribution"])),
     ]

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import F, Q, QuerySet
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from manufacturers.models import Designation, Manufacturer, SanctionMatch
 from provenance.models import RecoveredItem
@@ -42,6 +42,20 @@ from provenance.selectors.analytics import (
 __all__ = ["VIA", "coverage_cell", "coverage_rule", "coverage_table", "designations_in_force", "sanctions_coverage"]
 
 VIA = ("match", "manual", "owner")
+# How a designation reaches a maker, in words (the codes stay in JSON and CSV).
+VIA_LABELS = {"match": gettext_lazy("match"), "manual": gettext_lazy("manual"), "owner": gettext_lazy("owner")}
+
+
+def via_label(via: str) -> str:
+    """`match`, `manual` or `owner` in the active language."""
+    return str(VIA_LABELS.get(via, via))
+
+
+def date_kind_label(kind: str) -> str:
+    """A designation's date kind (`listing`, `entry into force`, ...) in the active language."""
+    return str(Designation.DateKind(kind).label) if kind in Designation.DateKind.values else kind
+
+
 OWNER_THRESHOLD = 50
 _COLUMNS = {
     "_id": F("pk"),
@@ -192,7 +206,7 @@ def sanctions_coverage(
             continue
         if key is None:
             rows.append(
-                {"key": None, "label": "unknown", "country": None, "count": count, "designations": [],
+                {"key": None, "label": gettext("unknown"), "country": None, "count": count, "designations": [],
                  "listed_by": [], "not_listed_by": []}
             )  # fmt: skip
             for totals in summary.values():
@@ -233,7 +247,7 @@ def sanctions_coverage(
 def coverage_rule(result: dict[str, Any]) -> str:
     """The counting rule of a coverage result as one line: the breakdown's, the status and the as-of date."""
     rule = counting_rule({**result, "as_of": None})  # states the status too
-    return f"{rule}; designations in force on {result['as_of']}"
+    return gettext("{rule}; designations in force on {date}").format(rule=rule, date=result["as_of"])
 
 
 def coverage_cell(designations: list[dict[str, Any]], authority: str) -> str:
@@ -242,12 +256,12 @@ def coverage_cell(designations: list[dict[str, Any]], authority: str) -> str:
     if not found:
         return gettext("not listed")
     first = min(found, key=lambda d: d["listed_on"] or "9999")
-    via = "/".join(sorted({d["via"] for d in found}))
+    via = "/".join(via_label(code) for code in sorted({d["via"] for d in found}))
     if not first["listed_on"]:
         return gettext("listed (no date; %(via)s)") % {"via": via}
     return gettext("since %(date)s (%(kind)s; %(via)s)") % {
         "date": first["listed_on"],
-        "kind": first["date_kind"],
+        "kind": date_kind_label(first["date_kind"]),
         "via": via,
     }
 

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from provenance.models import EvidenceFile
 
@@ -62,7 +63,7 @@ def backup_create(*, target: Path) -> dict:
     """Write a backup into the new directory `target`; returns the manifest."""
     target = Path(target)
     if target.exists() and any(target.iterdir()):
-        raise BackupError(f"{target} is not empty: give a new directory.")
+        raise BackupError(_("{directory} is not empty: give a new directory.").format(directory=target))
     (target / "media").mkdir(parents=True, exist_ok=True)
     call_command(
         "dumpdata",
@@ -91,18 +92,20 @@ def _verified_manifest(source: Path) -> dict:
     try:
         manifest = json.loads((source / MANIFEST).read_text())
     except (OSError, ValueError) as error:
-        raise BackupError(f"No readable {MANIFEST} in {source}: {error}") from None
+        raise BackupError(
+            _("No readable {manifest} in {directory}: {error}").format(manifest=MANIFEST, directory=source, error=error)
+        ) from None
     problems = []
     for entry in manifest.get("files", []):
         path = source / entry["path"]
         if not path.is_file():
-            problems.append(f"{entry['path']}: missing")
+            problems.append(_("{file}: missing").format(file=entry["path"]))
         elif _sha256(path) != entry["sha256"]:
-            problems.append(f"{entry['path']}: SHA-256 differs from the manifest")
+            problems.append(_("{file}: SHA-256 differs from the manifest").format(file=entry["path"]))
     if not any(entry["path"] == DATABASE for entry in manifest.get("files", [])):
-        problems.append(f"{DATABASE}: not in the manifest")
+        problems.append(_("{file}: not in the manifest").format(file=DATABASE))
     if problems:
-        raise BackupError("The backup is damaged; nothing was restored:\n" + "\n".join(problems))
+        raise BackupError(_("The backup is damaged; nothing was restored:") + "\n" + "\n".join(problems))
     return manifest
 
 
@@ -125,6 +128,10 @@ def backup_restore(*, source: Path) -> RestoreResult:
         for evidence in EvidenceFile.objects.only("file", "sha256").iterator():
             path = media_root / evidence.file.name
             if not path.is_file() or _sha256(path) != evidence.sha256:
-                raise BackupError(f"Evidence file {evidence.file.name} is missing or differs from its recorded hash.")
+                raise BackupError(
+                    _("Evidence file {file} is missing or differs from its recorded hash.").format(
+                        file=evidence.file.name
+                    )
+                )
             checked += 1
     return RestoreResult(files=copied, evidence_checked=checked)

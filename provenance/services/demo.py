@@ -10,6 +10,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from config.common.services import object_upsert
 from manufacturers.selectors import manufacturer_by_name
@@ -198,8 +200,23 @@ ITEMS = [
 def _source(spec: dict) -> Source:
     values = {k: spec.get(k, "") for k in ("publisher", "url", "reliability", "notes")}
     values["published_on"] = spec.get("published_on")
-    source, _ = object_upsert(Source, lookup={"title": spec["title"]}, values=values)
+    source, _outcome = object_upsert(Source, lookup={"title": spec["title"]}, values=values)
     return source
+
+
+# The keys of the counts (`load_demo` prints them in the user's language): kind and outcome of `object_upsert`.
+COUNT_KEYS = {
+    ("strikes", "created"): gettext_noop("strikes created"),
+    ("strikes", "changed"): gettext_noop("strikes changed"),
+    ("strikes", "unchanged"): gettext_noop("strikes unchanged"),
+    ("items", "created"): gettext_noop("items created"),
+    ("items", "changed"): gettext_noop("items changed"),
+    ("items", "unchanged"): gettext_noop("items unchanged"),
+    ("findings", "created"): gettext_noop("findings created"),
+    ("findings", "changed"): gettext_noop("findings changed"),
+    ("findings", "unchanged"): gettext_noop("findings unchanged"),
+    ("findings", "removed"): gettext_noop("findings removed"),
+}
 
 
 @transaction.atomic
@@ -213,7 +230,7 @@ def demo_data_load() -> Counter:
         strike, outcome = object_upsert(Strike, lookup={"occurred_on": spec["occurred_on"]}, values=values)
         strike.sources.add(_source(spec["source"]))
         strikes[spec["occurred_on"]] = strike
-        counts[f"strikes {outcome}"] += 1
+        counts[COUNT_KEYS["strikes", outcome]] += 1
 
     for demo in ITEMS:
         item, outcome = object_upsert(
@@ -233,15 +250,15 @@ def demo_data_load() -> Counter:
                 "tlp": TLP.CLEAR,
             },
         )
-        counts[f"items {outcome}"] += 1
+        counts[COUNT_KEYS["items", outcome]] += 1
         sources = [_source(spec) for spec in demo.sources]
         item.sources.add(*sources)
         recovered_year, analysed_year = item_years(recovered_on=item.recovered_on, analysed_on=item.analysed_on)
         for line_no, (maker_name, country, quantity, note) in enumerate(demo.lines, start=1):
             manufacturer = manufacturer_by_name(name=maker_name) if maker_name else None
             if maker_name and manufacturer is None:
-                raise LookupError(f"Demo manufacturer {maker_name!r} is not in the reference data.")
-            _, outcome = object_upsert(
+                raise LookupError(_("Demo manufacturer “{name}” is not in the reference data.").format(name=maker_name))
+            _record, outcome = object_upsert(
                 Finding,
                 lookup={"item": item, "line_no": line_no},
                 values={
@@ -255,9 +272,9 @@ def demo_data_load() -> Counter:
                     "analysed_year": analysed_year,
                 },
             )
-            counts[f"findings {outcome}"] += 1
+            counts[COUNT_KEYS["findings", outcome]] += 1
         stale = item.findings.filter(line_no__gt=len(demo.lines))
-        counts["findings removed"] += stale.count()
+        counts[COUNT_KEYS["findings", "removed"]] += stale.count()
         stale.delete()
         findings_public_sync(item_ids=[item.pk])
     return counts

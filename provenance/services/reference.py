@@ -7,6 +7,8 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from components.models import HSCode
 from components.services import category_upsert, hs_code_upsert
@@ -35,7 +37,7 @@ def _identifiers(value: str, where: str) -> list[tuple[str, str]]:
     for part in _split(value):
         kind, colon, number = part.partition(":")
         if not colon or not number.strip():
-            raise ValidationError(f"{where}: identifier {part!r} is not kind:value.")
+            raise ValidationError(_("{where}: identifier “{value}” is not kind:value.").format(where=where, value=part))
         pairs.append((kind.strip(), number.strip()))
     return pairs
 
@@ -48,7 +50,7 @@ def _since(value: str) -> dt.date:
 def _country(value: str, where: str) -> str:
     code = country_code(value)
     if code is None:
-        raise ValidationError(f"{where}: unknown country {value!r}.")
+        raise ValidationError(_("{where}: unknown country “{value}”.").format(where=where, value=value))
     return code
 
 
@@ -75,7 +77,11 @@ def weapon_model_upsert(
             WeaponAlias.objects.create(weapon_model=weapon, alias=alias)
             outcome = "changed" if outcome == "unchanged" else outcome
         elif existing.weapon_model_id != weapon.pk:
-            raise ValidationError(f"Weapon alias {alias!r} of {designation} already belongs to another model.")
+            raise ValidationError(
+                _("Weapon alias “{alias}” of {designation} already belongs to another model.").format(
+                    alias=alias, designation=designation
+                )
+            )
     return weapon, outcome
 
 
@@ -84,34 +90,36 @@ def reference_data_load(*, data_dir: Path = DATA_DIR) -> dict[str, Counter]:
     """Load or update all reference data; idempotent. Returns outcome counts per kind of record."""
     summary: dict[str, Counter] = {}
 
-    counts = summary.setdefault("HS codes", Counter())
+    counts = summary.setdefault(gettext_noop("HS codes"), Counter())
     for row in _rows(data_dir / "chpl-2024-02-23.csv"):
-        _, outcome = hs_code_upsert(code=row["hs6"], description=row["description"], chpl_tier=row["chpl_tier"])
+        _record, outcome = hs_code_upsert(code=row["hs6"], description=row["description"], chpl_tier=row["chpl_tier"])
         counts[outcome] += 1
 
-    counts = summary.setdefault("categories", Counter())
+    counts = summary.setdefault(gettext_noop("categories"), Counter())
     for row in _rows(data_dir / "categories.csv"):
         hs_code = HSCode.objects.get(code=row["hs6"]) if row["hs6"] else None
-        _, outcome = category_upsert(name=row["name"], hs_code=hs_code, name_uk=row.get("name_uk") or "")
+        _record, outcome = category_upsert(name=row["name"], hs_code=hs_code, name_uk=row.get("name_uk") or "")
         counts[outcome] += 1
 
-    counts = summary.setdefault("weapon models", Counter())
+    counts = summary.setdefault(gettext_noop("weapon models"), Counter())
     for row in _rows(data_dir / "weapon-models.csv"):
-        _, outcome = weapon_model_upsert(
+        _record, outcome = weapon_model_upsert(
             designation=row["designation"],
             name=row["name"],
             family=row["family"],
             kind=row["kind"],
-            origin_country=_country(row["origin_country"], f"weapon model {row['designation']}"),
+            origin_country=_country(
+                row["origin_country"], _("weapon model {designation}").format(designation=row["designation"])
+            ),
             aliases=_split(row["aliases"]),
             name_uk=row.get("name_uk") or "",
         )
         counts[outcome] += 1
 
     manufacturer_rows = _rows(data_dir / "manufacturers.csv")
-    counts = summary.setdefault("manufacturers", Counter())
+    counts = summary.setdefault(gettext_noop("manufacturers"), Counter())
     for row in manufacturer_rows:
-        where = f"manufacturer {row['name']}"
+        where = _("manufacturer {name}").format(name=row["name"])
         manufacturer, outcome = manufacturer_upsert(
             name=row["name"],
             country=_country(row["country"], where),
@@ -125,14 +133,16 @@ def reference_data_load(*, data_dir: Path = DATA_DIR) -> dict[str, Counter]:
                 source=row.get("identifiers_source", ""),
             )
         except ValidationError as error:
-            raise ValidationError(f"{where}: {'; '.join(error.messages)}") from error
+            raise ValidationError(
+                _("{where}: {problems}").format(where=where, problems="; ".join(error.messages))
+            ) from error
         counts["changed" if added == "changed" and outcome == "unchanged" else outcome] += 1
 
     counts = summary.setdefault("ownerships", Counter())
     for row in manufacturer_rows:
         if not row["parent"]:
             continue
-        _, outcome = ownership_upsert(
+        _record, outcome = ownership_upsert(
             parent=Manufacturer.objects.get(name_key=name_key(row["parent"])),
             child=Manufacturer.objects.get(name_key=name_key(row["name"])),
             start_on=_since(row["parent_since"]),

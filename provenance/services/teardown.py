@@ -14,6 +14,7 @@ from typing import IO
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from provenance.models import RecoveredItem
 from provenance.services.item_lock import item_lock
@@ -96,8 +97,8 @@ def teardown_import(
             # Validation saw a consistent database; a concurrent change (another import creating the same
             # manufacturer or part) can still collide. The transaction rolled back: nothing was written.
             result.errors.append(
-                RowError(None, "", "", "The database changed while importing (another import?); nothing was "
-                         "written: run the import again.")
+                RowError(None, "", "", _("The database changed while importing (another import?); nothing was "
+                                         "written: run the import again."))
             )  # fmt: skip
             return result
         for reference, item in plan.items.items():

@@ -181,23 +181,29 @@ def _check_expansion(members: list[zipfile.ZipInfo]) -> None:
     limit = settings.TEARDOWN_XLSX_MAX_UNCOMPRESSED_BYTES
     if total > limit:
         raise TeardownFileError(
-            f"The workbook expands to {total / megabyte:.1f} MB, over the limit of {limit / megabyte:.1f} MB "
-            "(TEARDOWN_XLSX_MAX_UNCOMPRESSED_BYTES): split it into several files, or save it as CSV."
+            _(
+                "The workbook expands to {size:.1f} MB, over the limit of {limit:.1f} MB "
+                "(TEARDOWN_XLSX_MAX_UNCOMPRESSED_BYTES): split it into several files, or save it as CSV."
+            ).format(size=total / megabyte, limit=limit / megabyte)
         )
     ratio_limit = settings.TEARDOWN_XLSX_MAX_RATIO
     for member in members:
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size > megabyte and ratio > ratio_limit:
             raise TeardownFileError(
-                f"The workbook's part {member.filename} expands {ratio:.0f} times (over "
-                f"{ratio_limit}, TEARDOWN_XLSX_MAX_RATIO): this is not a normal spreadsheet. Save it as CSV."
+                _(
+                    "The workbook's part {part} expands {ratio:.0f} times (over {limit}, TEARDOWN_XLSX_MAX_RATIO): "
+                    "this is not a normal spreadsheet. Save it as CSV."
+                ).format(part=member.filename, ratio=ratio, limit=ratio_limit)
             )
     strings = sum(member.file_size for member in members if member.filename.lower() == "xl/sharedstrings.xml")
     strings_limit = settings.TEARDOWN_XLSX_MAX_SHARED_STRINGS_BYTES
     if strings > strings_limit:
         raise TeardownFileError(
-            f"The workbook's text table is {strings / megabyte:.1f} MB, over the limit of "
-            f"{strings_limit / megabyte:.1f} MB (TEARDOWN_XLSX_MAX_SHARED_STRINGS_BYTES): save it as CSV."
+            _(
+                "The workbook's text table is {size:.1f} MB, over the limit of {limit:.1f} MB "
+                "(TEARDOWN_XLSX_MAX_SHARED_STRINGS_BYTES): save it as CSV."
+            ).format(size=strings / megabyte, limit=strings_limit / megabyte)
         )
 
 

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from manufacturers.models import Designation, ListImport, SanctionMatch
+from manufacturers.sanctions.reasons import reasons_text
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +40,7 @@ def test_load_demo_gives_the_makers_their_eu_listings(capsys):
     assert set(confirmed.values_list("decided_by", flat=True)) == {None}
     # The demo makers carry the identifiers the EU acts print, so the matcher shows an identifier match.
     angstrem = confirmed.get(manufacturer__name="Angstrem")
-    assert (angstrem.strong, angstrem.reasons[0]) == (True, "INN 7735010706 = listed INN 7735010706")
+    assert (angstrem.strong, reasons_text(angstrem.reasons)[0]) == (True, "INN 7735010706 = listed INN 7735010706")
     # Look-alikes are never confirmed without a person.
     captions = set(confirmed.values_list("listed_entity__caption", flat=True))
     assert not captions & {"Integral SPB", "Scientific Research Institute NII Submikron"}

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from manufacturers.sanctions.identifiers import identifier_kinds, identifier_values
 from manufacturers.sanctions.matching import ListedIndex, Party, score_pair
 from manufacturers.sanctions.names import is_organisation_name, name_key, normalised_name_keys
+from manufacturers.sanctions.reasons import reasons_text
 
 SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "data" / "sanctions"
 EU_FILES = ("eu-269-annex-i-electronics-defence.csv", "eu-765-belarus-electronics-defence.csv",
@@ -142,7 +143,7 @@ def test_integral_of_minsk_matches_its_eu_listings_strongly_but_not_integral_spb
     found = _by_listed(eu_index, "Integral")
     assert found["32014R0269-535"].strong  # JSC Integral, asset freeze 24.2.2025
     assert found["32006R0765-42"].strong  # JSC Integral, Belarus regime 27.3.2025
-    assert "legal form removed" in found["32014R0269-535"].reasons[0]
+    assert "legal form removed" in reasons_text(found["32014R0269-535"].reasons)[0]
     spb = found.get("32014R0833-71")  # Integral SPB, St Petersburg: another company
     assert spb is None or not spb.strong
 
@@ -162,7 +163,7 @@ def test_pa_strela_is_not_npo_strela_nor_zvezda_strela(eu_index):
         assert other not in found or not found[other].strong
     npo = found.get("32014R0269-140")
     if npo:
-        assert any("npo" in reason for reason in npo.reasons)
+        assert any("npo" in reason for reason in reasons_text(npo.reasons))
 
 
 def test_word_overlap_alone_is_never_strong():
@@ -177,7 +178,7 @@ def test_country_contradiction_keeps_an_equal_name_weak_and_says_so():
         Party(ref=1, name="Micron", countries=["US"]), Party(ref=2, name="Micron JSC", countries=["ru"])
     )
     assert candidate is not None and not candidate.strong
-    assert "country US ≠ listed ru" in candidate.reasons
+    assert "country US ≠ listed ru" in reasons_text(candidate.reasons)
 
 
 def test_identifier_match_is_strong_and_contract_reason_shape():
@@ -190,13 +191,13 @@ def test_identifier_match_is_strong_and_contract_reason_shape():
     )
     candidate = score_pair(ours, theirs)
     assert candidate.strong and candidate.score == 1.0
-    assert candidate.reasons[0] == "INN 7735574607 = listed INN 7735574607"
+    assert reasons_text(candidate.reasons)[0] == "INN 7735574607 = listed INN 7735574607"
     exact = score_pair(
         Party(ref=1, name="Integral", aliases=["JSC Integral"], countries=["BY"]),
         Party(ref=2, name="JSC 'Integral'", aliases=["JSC ‘Integral’"], countries=["by"]),
     )
     assert exact.score == 0.97 and exact.strong
-    assert exact.reasons[-1] == "country BY = by"
+    assert reasons_text(exact.reasons)[-1] == "country BY = by"
 
 
 def test_an_equal_weak_alias_is_never_strong():
@@ -204,7 +205,7 @@ def test_an_equal_weak_alias_is_never_strong():
     theirs = Party(ref=2, name="PJSC NPO Strela", weak_aliases=["Strela"], countries=["RU"])
     candidate = score_pair(ours, theirs)
     assert candidate is not None and not candidate.strong and candidate.score == 0.8
-    assert "listed weak alias 'Strela'" in candidate.reasons[0]
+    assert "listed weak alias 'Strela'" in reasons_text(candidate.reasons)[0]
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.utils import translation
 from pypdf import PdfReader
 
 from manufacturers.models import Designation, ListedEntity, SanctionMatch
@@ -42,10 +43,10 @@ def test_html_pdf_and_csv_carry_the_sanctions_section(listed_world):
     data = briefing_data(params=listed_world)
     html = render_html(data)
     assert "Sanctions status of the makers" in html
-    assert "since 2025-02-24 (listing date)" in html
-    assert "Integral (5): listed by EU since 2025-02-24 (listing date); not by US." in html
+    assert "since 24 Feb 2025 (listing date)" in html
+    assert "Integral (5): listed by EU since 24 Feb 2025 (listing date); not by US." in html
     assert 'Texas Instruments <span class="code">US</span>: 7 component units' in html
-    assert "Integral: 2 of 5 dated parts produced after 2025-02-24, the listing date of its EU designation" in html
+    assert "Integral: 2 of 5 dated parts produced after 24 Feb 2025, the listing date of its EU designation" in html
     pdf_text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(render_pdf(html))).pages)
     assert "Sanctions status of the makers" in pdf_text
     buffer = io.BytesIO()
@@ -60,3 +61,10 @@ def test_the_digest_covers_the_sanctions_status(listed_world):
     before = briefing_data(params=listed_world).digest
     SanctionMatch.objects.update(decision="rejected")
     assert briefing_data(params=listed_world).digest != before
+
+
+def test_the_ukrainian_briefing_words_date_kinds_and_dates_in_ukrainian(listed_world):
+    with translation.override("uk"):
+        html = render_html(briefing_data(params=listed_world))
+    assert "Integral (5): у списках — EU з 24 лютого 2025 (вид дати: внесення до списку); не в списках — US." in html
+    assert "(вид дати: listing)" not in html and "2025-02-24" not in html

@@ -2,20 +2,23 @@
 
 import json
 
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from config.common.commands import LocalizedCommand
 from manufacturers.sanctions.export import ftm_export_entities
 
 
-class Command(BaseCommand):
-    help = _(
+class Command(LocalizedCommand):
+    help = gettext_lazy(
         "Write the manufacturers (Company), their ownerships (Ownership) and designations (Sanction) as a "
         "FollowTheMoney entity stream, one JSON entity per line."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("-o", "--output", metavar="FILE", help=_("write to FILE instead of standard output"))
+        parser.add_argument(
+            "-o", "--output", metavar="FILE", help=gettext_lazy("write to FILE instead of standard output")
+        )
 
     def handle(self, *args, output: str | None, **options):
         if not output:

@@ -6,24 +6,28 @@ Exit 0 with the summary line; exit 1 with each bad line's number and nothing wri
 import sys
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from config.common.commands import LocalizedCommand
 from manufacturers.sanctions.importing import FORMATS, SanctionsImportError, sanctions_list_import
 
 
-class Command(BaseCommand):
-    help = _(
+class Command(LocalizedCommand):
+    help = gettext_lazy(
         "Import a sanctions list: a FollowTheMoney entity stream (or delta), the US Consolidated Screening List "
         "CSV, or an EU Official Journal extract CSV. A file with an error changes nothing."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help=_("the list file"))
+        parser.add_argument("file", help=gettext_lazy("the list file"))
         parser.add_argument(
-            "--format", choices=sorted(FORMATS), help=_("the file's format (guessed from its content if omitted)")
+            "--format",
+            choices=sorted(FORMATS),
+            help=gettext_lazy("the file's format (guessed from its content if omitted)"),
         )
-        parser.add_argument("--dry-run", action="store_true", help=_("read, check and count; write nothing"))
+        parser.add_argument("--dry-run", action="store_true", help=gettext_lazy("read, check and count; write nothing"))
 
     def handle(self, *args, file: str, format: str | None, dry_run: bool, **options):
         path = Path(file)

@@ -11,6 +11,9 @@ import json
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from config.common.exports import safe_cell
 from provenance.filters import AnalyticsParamsForm
@@ -21,19 +24,26 @@ FORMATS = ("table", "json", "csv")
 
 def add_selection_arguments(parser: CommandParser) -> None:
     """The filters and counting rules shared by every analytics command and `briefing`."""
-    parser.add_argument("--weapon", help="weapon model designation or alias (e.g. 9M727, Iskander-K)")
-    parser.add_argument("--family", help="all weapon models of a family (e.g. Iskander)")
-    parser.add_argument("--item", help="one recovered item, by reference")
-    parser.add_argument("--from", dest="from", metavar="DATE", help="recovered on or after (YYYY-MM-DD)")
-    parser.add_argument("--to", dest="to", metavar="DATE", help="recovered on or before (YYYY-MM-DD)")
+    parser.add_argument("--weapon", help=gettext_lazy("weapon model designation or alias (e.g. 9M727, Iskander-K)"))
+    parser.add_argument("--family", help=gettext_lazy("all weapon models of a family (e.g. Iskander)"))
+    parser.add_argument("--item", help=gettext_lazy("one recovered item, by reference"))
+    parser.add_argument("--from", dest="from", metavar="DATE", help=gettext_lazy("recovered on or after (YYYY-MM-DD)"))
+    parser.add_argument("--to", dest="to", metavar="DATE", help=gettext_lazy("recovered on or before (YYYY-MM-DD)"))
     parser.add_argument("--attribution", choices=ATTRIBUTIONS, default="hq")
     parser.add_argument("--unit", choices=UNITS, default="units")
-    parser.add_argument("--foreign-only", dest="foreign_only", action="store_true")
-    parser.add_argument("--as-of", dest="as_of", metavar="DATE", help="ownership reference date (default today)")
+    parser.add_argument(
+        "--foreign-only",
+        dest="foreign_only",
+        action="store_true",
+        help=gettext_lazy("leave out parts of the weapon model's own country"),
+    )
+    parser.add_argument(
+        "--as-of", dest="as_of", metavar="DATE", help=gettext_lazy("ownership reference date (default today)")
+    )
     parser.add_argument(
         "--status",
         choices=STATUSES,
-        help="lowest review status counted (default: any, the working view; briefings: verified)",
+        help=gettext_lazy("lowest review status counted (default: any, the working view; briefings: verified)"),
     )
 
 
@@ -41,7 +51,7 @@ def add_filter_arguments(parser: CommandParser) -> None:
     """The options common to `breakdown`, `shift` and `produced_after`: the selection, `--by`, `--format`."""
     add_selection_arguments(parser)
     parser.add_argument("--by", choices=DIMENSIONS, default="country")
-    parser.add_argument("--format", choices=FORMATS, default="table")
+    parser.add_argument("--format", choices=FORMATS, default="table", help=gettext_lazy("table (default), json or csv"))
 
 
 def parse_options(options: dict[str, Any], names: tuple[str, ...] = ()) -> AnalyticsParamsForm:
@@ -53,8 +63,28 @@ def parse_options(options: dict[str, Any], names: tuple[str, ...] = ()) -> Analy
     form = AnalyticsParamsForm(data)
     if not form.is_valid():
         lines = [f"--{field.replace('_', '-')}: {msg}" for field, msgs in form.error_dict().items() for msg in msgs]
-        raise CommandError("invalid options:\n  " + "\n  ".join(lines))
+        raise CommandError(_("invalid options:") + "\n  " + "\n  ".join(lines))
     return form
+
+
+# Column headings of the tables, in the user's language; CSV keeps the keys (machine-readable, like the JSON).
+HEADINGS = {
+    "key": gettext_lazy("key"),
+    "label": gettext_lazy("label"),
+    "country": gettext_lazy("country"),
+    "count": gettext_lazy("count"),
+    "share": gettext_lazy("share"),
+    "change_pp": gettext_lazy("change, pp"),
+    "dated": gettext_lazy("dated"),
+    "produced_after": gettext_lazy("produced after"),
+    "share_after": gettext_lazy("share after"),
+    "undated": gettext_lazy("undated"),
+}
+
+
+def heading(name: str, fmt: str) -> str:
+    """A column heading: translated in a table, the key itself in CSV."""
+    return str(HEADINGS.get(name, name)) if fmt == "table" else name
 
 
 def to_csv(header: list[str], rows: list[list[Any]], rule: str) -> str:
@@ -102,4 +132,4 @@ def percent(share: float | None, fmt: str) -> Any:
     """Shares as fractions in CSV (machine-readable), as percentages in tables."""
     if share is None:
         return None
-    return share if fmt == "csv" else f"{share * 100:.1f}%"
+    return share if fmt == "csv" else f"{number_format(share * 100, 1)}%"

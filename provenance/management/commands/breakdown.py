@@ -5,16 +5,21 @@ manage.py breakdown --family Iskander --by manufacturer --attribution parent --f
 manage.py breakdown --weapon 9M727 --produced-after 2022-02-24   # production-date evidence
 """
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from config.common.commands import LocalizedCommand
 from provenance.selectors.analytics import breakdown
 
-from ._analytics_output import add_filter_arguments, parse_options, percent, render
+from ._analytics_output import add_filter_arguments, heading, parse_options, percent, render
 from .produced_after import render_produced_after
 
 
-class Command(BaseCommand):
-    help = "Counts per country / manufacturer / category / CHPL tier / module, with the counting rule stated."
+class Command(LocalizedCommand):
+    help = gettext_lazy(
+        "Counts per country / manufacturer / category / CHPL tier / module, with the counting rule stated."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         add_filter_arguments(parser)
@@ -22,7 +27,7 @@ class Command(BaseCommand):
             "--produced-after",
             dest="produced_after",
             metavar="DATE",
-            help="instead: how many dated parts were produced after DATE (e.g. 2022-02-24)",
+            help=gettext_lazy("instead: how many dated parts were produced after DATE (e.g. 2022-02-24)"),
         )
 
     def handle(self, *args, **options) -> None:
@@ -33,8 +38,8 @@ class Command(BaseCommand):
             return
         form = parse_options(options)
         result = breakdown(**form.breakdown_kwargs())
-        header = ["key", "label", "count", "share"]
+        header = [heading(name, fmt) for name in ("key", "label", "count", "share")]
         rows = [[r["key"], r["label"], r["count"], percent(r["share"], fmt)] for r in result["rows"]]
         if fmt == "table":
-            rows.append(["", "total", result["total"], percent(1.0 if result["total"] else 0.0, fmt)])
+            rows.append(["", _("total"), result["total"], percent(1.0 if result["total"] else 0.0, fmt)])
         self.stdout.write(render(result, header, rows, fmt), ending="")

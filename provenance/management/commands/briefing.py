@@ -12,30 +12,43 @@ import shutil
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from provenance.briefings.params import LANGUAGES, params_from_query
+from config.common.commands import LocalizedCommand
+from provenance.briefings.params import params_from_query
 from provenance.management.commands._analytics_output import add_selection_arguments
 from provenance.models import BriefingReport
 from provenance.selectors.analytics import PERIODS
 from provenance.services.briefings import FORMATS, briefing_issue
 
 
-class Command(BaseCommand):
-    help = "A sanctions briefing (HTML, PDF or CSV) for a weapon, family, item or date range."
+class Command(LocalizedCommand):
+    help = gettext_lazy(
+        "A sanctions briefing (HTML, PDF or CSV) for a weapon, family, item or date range, written in --language."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         add_selection_arguments(parser)
-        parser.add_argument("--period", choices=PERIODS, default="recovered", help="periods of the shift table")
         parser.add_argument(
-            "--produced-after", dest="produced_after", metavar="DATE", help="restrictions date (default 2022-02-24)"
+            "--period", choices=PERIODS, default="recovered", help=gettext_lazy("periods of the shift table")
         )
-        parser.add_argument("--title", default="", help="title on the cover (default: from the selection)")
-        parser.add_argument("--note", default="", help="analyst's note printed on the cover")
-        parser.add_argument("--format", choices=FORMATS, default="pdf")
-        parser.add_argument("--language", choices=LANGUAGES, default="en", help="the report's language (default en)")
-        parser.add_argument("-o", "--output", required=True, metavar="FILE", help="where to write the report")
+        parser.add_argument(
+            "--produced-after",
+            dest="produced_after",
+            metavar="DATE",
+            help=gettext_lazy("restrictions date (default 2022-02-24)"),
+        )
+        parser.add_argument(
+            "--title", default="", help=gettext_lazy("title on the cover (default: from the selection)")
+        )
+        parser.add_argument("--note", default="", help=gettext_lazy("analyst's note printed on the cover"))
+        parser.add_argument("--format", choices=FORMATS, default="pdf", help=gettext_lazy("pdf (default), html or csv"))
+        parser.add_argument(
+            "-o", "--output", required=True, metavar="FILE", help=gettext_lazy("where to write the report")
+        )
 
     def handle(self, *args, **options) -> None:
         keys = (
@@ -65,7 +78,17 @@ class Command(BaseCommand):
         with getattr(report, fmt).open("rb") as source, output.open("wb") as target:
             shutil.copyfileobj(source, target)
         self.stdout.write(
-            f"Briefing {report.pk}: {report.title} [TLP:{report.tlp}] -> {output} "
-            f"({output.stat().st_size:,} bytes)\n"
-            f"data digest {report.data_digest}\n{fmt} SHA-256 {getattr(report, f'{fmt}_sha256')}"
+            _(
+                "Briefing {id}: {title} [TLP:{tlp}] -> {file} ({size} bytes)\n"
+                "data digest {digest}\n{format} SHA-256 {sha256}"
+            ).format(
+                id=report.pk,
+                title=report.title,
+                tlp=report.tlp,
+                file=output,
+                size=number_format(output.stat().st_size, force_grouping=True),
+                digest=report.data_digest,
+                format=fmt,
+                sha256=getattr(report, f"{fmt}_sha256"),
+            )
         )

@@ -3,8 +3,11 @@
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from config.common.commands import LocalizedCommand
 from provenance.models import Organisation
 from provenance.services.sharing import api_key_create
 
@@ -13,21 +16,21 @@ def _date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise CommandError(f"--expires must be a date (YYYY-MM-DD), not “{value}”.") from None
+        raise CommandError(_("--expires must be a date (YYYY-MM-DD), not “{value}”.").format(value=value)) from None
 
 
-class Command(BaseCommand):
-    help = "Create an API key for an organisation; the key is printed once and cannot be shown again."
+class Command(LocalizedCommand):
+    help = gettext_lazy("Create an API key for an organisation; the key is printed once and cannot be shown again.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--org", required=True, help="Organisation name (as in the admin).")
-        parser.add_argument("--expires", help="Last day the key works (YYYY-MM-DD, UTC).")
-        parser.add_argument("--name", default="", help="A label for the key (default: 'cli key').")
+        parser.add_argument("--org", required=True, help=gettext_lazy("Organisation name (as in the admin)."))
+        parser.add_argument("--expires", help=gettext_lazy("Last day the key works (YYYY-MM-DD, UTC)."))
+        parser.add_argument("--name", default="", help=gettext_lazy("A label for the key (default: 'cli key')."))
 
     def handle(self, *args, org: str, expires: str | None, name: str, **options):
         organisation = Organisation.objects.filter(name__iexact=org.strip()).first()
         if organisation is None:
-            raise CommandError(f"No organisation “{org}”. Create it in the admin first.")
+            raise CommandError(_("No organisation “{org}”. Create it in the admin first.").format(org=org))
         expires_at = None
         if expires:
             # Valid through the whole of the given day.
@@ -38,8 +41,13 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
         self.stderr.write(
-            f"API key {api_key.prefix} for {organisation.name}"
-            + (f", valid until {expires} (UTC)" if expires else "")
-            + ". Store it now: it cannot be shown again."
+            (
+                _(
+                    "API key {prefix} for {organisation}, valid until {expires} (UTC). "
+                    "Store it now: it cannot be shown again."
+                )
+                if expires
+                else _("API key {prefix} for {organisation}. Store it now: it cannot be shown again.")
+            ).format(prefix=api_key.prefix, organisation=organisation.name, expires=expires)
         )
         self.stdout.write(raw_key)

@@ -1,14 +1,15 @@
 """`manage.py evidence_bundle REF -o FILE`: one item's evidence bundle (ZIP, checkable with `sha256sum -c`)."""
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from config.common.commands import LocalizedCommand
 from provenance.models import RecoveredItem
 from provenance.services.custody import evidence_bundle_write
 
 
-class Command(BaseCommand):
+class Command(LocalizedCommand):
     help = gettext_lazy(
         "Write a recovered item's evidence bundle: teardown list, evidence files, SHA256SUMS, custody, transitions."
     )

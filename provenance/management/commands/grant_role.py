@@ -5,15 +5,16 @@ The user becomes staff (to reach the admin); `--revoke` takes the roles away aga
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from config.common.commands import LocalizedCommand
 from provenance.roles import ROLES
 
 
-class Command(BaseCommand):
+class Command(LocalizedCommand):
     help = format_lazy(gettext_lazy("Give a user one or more roles: {roles}."), roles=", ".join(ROLES))
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -6,11 +6,11 @@ Exit code 0 on success, 1 on invalid input (with every error listed); the summar
 import sys
 from pathlib import Path
 
-from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import translation
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from config.common.commands import LocalizedCommand
 from provenance.services.teardown import teardown_import
 
 
@@ -36,22 +36,19 @@ class _ProgressBar:
             self.stream.write("")
 
 
-class Command(BaseCommand):
-    help = "Import a teardown list (CSV, XLSX or JSON): all rows are checked first; any error imports nothing."
+class Command(LocalizedCommand):
+    help = gettext_lazy(
+        "Import a teardown list (CSV, XLSX or JSON): all rows are checked first; any error imports nothing."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="the teardown list (.csv, .xlsx or .json)")
-        parser.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
-        parser.add_argument("--source", metavar="URL", help="source URL for every row without a source_url")
+        parser.add_argument("file", help=gettext_lazy("the teardown list (.csv, .xlsx or .json)"))
+        parser.add_argument("--dry-run", action="store_true", help=gettext_lazy("check and report, write nothing"))
         parser.add_argument(
-            "--language", choices=[code for code, _name in settings.LANGUAGES], help="language of the messages"
+            "--source", metavar="URL", help=gettext_lazy("source URL for every row without a source_url")
         )
 
-    def handle(self, *args, language: str | None = None, **options):
-        with translation.override(language or translation.get_language()):
-            self._import(**options)
-
-    def _import(self, *, file: str, dry_run: bool, source: str | None, **options):
+    def handle(self, *args, file: str, dry_run: bool, source: str | None, **options):
         path = Path(file)
         if not path.is_file():
             raise CommandError(_("No such file: {file}").format(file=file))

@@ -3,18 +3,21 @@
 manage.py produced_after --weapon 9M727 --by manufacturer --produced-after 2023-01-01
 """
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from config.common.commands import LocalizedCommand
 from provenance.filters import AnalyticsParamsForm
 from provenance.selectors.analytics import produced_after
 
-from ._analytics_output import add_filter_arguments, parse_options, percent, render
+from ._analytics_output import add_filter_arguments, heading, parse_options, percent, render
 
 
 def render_produced_after(form: AnalyticsParamsForm, fmt: str) -> str:
     """Run `produced_after` with the form's parameters and render it (shared with `breakdown`)."""
     result = produced_after(**form.produced_after_kwargs())
-    header = ["key", "label", "dated", "produced_after", "share_after", "undated"]
+    header = [heading(name, fmt) for name in ("key", "label", "dated", "produced_after", "share_after", "undated")]
     rows = [
         [r["key"], r["label"], r["dated"], r["produced_after"], percent(r["share_after"], fmt), r["undated"]]
         for r in result["rows"]
@@ -23,7 +26,7 @@ def render_produced_after(form: AnalyticsParamsForm, fmt: str) -> str:
         rows.append(
             [
                 "",
-                "total",
+                _("total"),
                 result["dated"],
                 result["produced_after"],
                 percent(result["share_after"], fmt),
@@ -33,12 +36,17 @@ def render_produced_after(form: AnalyticsParamsForm, fmt: str) -> str:
     return render(result, header, rows, fmt)
 
 
-class Command(BaseCommand):
-    help = "Per country or manufacturer: dated parts, and how many were produced after a date."
+class Command(LocalizedCommand):
+    help = gettext_lazy("Per country or manufacturer: dated parts, and how many were produced after a date.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         add_filter_arguments(parser)
-        parser.add_argument("--produced-after", dest="produced_after", metavar="DATE", help="default 2022-02-24")
+        parser.add_argument(
+            "--produced-after",
+            dest="produced_after",
+            metavar="DATE",
+            help=gettext_lazy("restrictions date (default 2022-02-24)"),
+        )
 
     def handle(self, *args, **options) -> None:
         form = parse_options(options, ("produced_after",))

@@ -2,25 +2,32 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from config.common.commands import LocalizedCommand
 from provenance.services.backup import BackupError, backup_restore
 
 
-class Command(BaseCommand):
-    help = "Restore a backup written by `manage.py backup`: REPLACES the database and the stored files."
+class Command(LocalizedCommand):
+    help = gettext_lazy("Restore a backup written by `manage.py backup`: REPLACES the database and the stored files.")
 
     def add_arguments(self, parser):
-        parser.add_argument("directory", help="The backup directory (with manifest.json).")
-        parser.add_argument("--yes", action="store_true", help="Confirm that the current data is to be replaced.")
+        parser.add_argument("directory", help=gettext_lazy("The backup directory (with manifest.json)."))
+        parser.add_argument(
+            "--yes", action="store_true", help=gettext_lazy("Confirm that the current data is to be replaced.")
+        )
 
     def handle(self, *args, directory: str, yes: bool, **options):
         if not yes:
-            raise CommandError("restore replaces every row and stored file: run it again with --yes.")
+            raise CommandError(_("restore replaces every row and stored file: run it again with --yes."))
         try:
             result = backup_restore(source=Path(directory))
         except BackupError as error:
             raise CommandError(str(error)) from None
         self.stdout.write(
-            f"Restored from {directory}: {result.files} stored files, {result.evidence_checked} evidence hashes OK."
+            _("Restored from {directory}: {files} stored files, {checked} evidence hashes OK.").format(
+                directory=directory, files=result.files, checked=result.evidence_checked
+            )
         )

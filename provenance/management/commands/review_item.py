@@ -5,22 +5,23 @@ ACTION is one of submit_for_review, verify, publish, return_to_draft; the same r
 """
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from config.common.commands import LocalizedCommand
 from provenance.models import RecoveredItem
 from provenance.services.workflow import ACTIONS, TransitionRefused, item_transition
 
 
-class Command(BaseCommand):
+class Command(LocalizedCommand):
     help = gettext_lazy(
         "Submit, verify, publish or return a recovered item, as a named user (the admin's rules apply)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("reference", nargs="+", help=gettext_lazy("recovered item reference(s)"))
-        parser.add_argument("--action", required=True, choices=list(ACTIONS))
+        parser.add_argument("--action", required=True, choices=list(ACTIONS), help=", ".join(ACTIONS))
         parser.add_argument("--user", required=True, help=gettext_lazy("username of the person acting"))
         parser.add_argument("--comment", default="", help=gettext_lazy("kept with the transition"))
 
@@ -39,6 +40,6 @@ class Command(BaseCommand):
             except TransitionRefused as error:
                 refused.append(error.message)
             else:
-                self.stdout.write(f"{reference}: {item.status}")
+                self.stdout.write(f"{reference}: {item.get_status_display()}")
         if refused:
             raise CommandError("\n".join(refused))

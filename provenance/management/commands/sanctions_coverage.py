@@ -6,19 +6,25 @@ manage.py sanctions_coverage --item KYIV-2025-09-07-CAB --as-of 2025-06-30 --for
 
 import json
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
+from django.utils.translation import gettext_lazy
 
+from config.common.commands import LocalizedCommand
 from provenance.selectors.sanctions import coverage_rule, coverage_table, sanctions_coverage
 
-from ._analytics_output import FORMATS, add_selection_arguments, parse_options, to_csv, to_table
+from ._analytics_output import FORMATS, add_selection_arguments, heading, parse_options, to_csv, to_table
 
 
-class Command(BaseCommand):
-    help = "Per manufacturer in the selection: units, designations in force, authorities that list it and not."
+class Command(LocalizedCommand):
+    help = gettext_lazy(
+        "Per manufacturer in the selection: units, designations in force, authorities that list it and not."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         add_selection_arguments(parser)
-        parser.add_argument("--format", choices=FORMATS, default="table")
+        parser.add_argument(
+            "--format", choices=FORMATS, default="table", help=gettext_lazy("table (default), json or csv")
+        )
 
     def handle(self, *args, **options) -> None:
         form = parse_options(options)
@@ -28,5 +34,6 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n", ending="")
             return
         header, rows = coverage_table(result)
+        header = [heading(name, fmt) for name in header]
         rule = coverage_rule(result)
         self.stdout.write((to_csv if fmt == "csv" else to_table)(header, rows, rule), ending="")

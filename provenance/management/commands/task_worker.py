@@ -10,7 +10,11 @@ import logging
 import time
 
 from django.db import InterfaceError, OperationalError, connections
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_tasks_db.management.commands import db_worker
+
+from config.common.commands import LanguageMixin
 
 logger = logging.getLogger("provenance.task_worker")
 
@@ -29,14 +33,17 @@ class ReconnectingWorker(db_worker.Worker):
                 super().run()
                 return
             except (OperationalError, InterfaceError) as error:
-                logger.warning("Database unavailable (%s); retrying in %.0f s.", error, pause)
+                logger.warning(
+                    _("Database unavailable (%(error)s); retrying in %(seconds).0f s."),
+                    {"error": error, "seconds": pause},
+                )
                 connections.close_all()
                 time.sleep(pause)
                 pause = min(pause * 2, MAX_PAUSE_S)
 
 
-class Command(db_worker.Command):
-    help = "Run queued tasks (briefing reports), reconnecting after a database restart."
+class Command(LanguageMixin, db_worker.Command):
+    help = gettext_lazy("Run queued tasks (briefing reports), reconnecting after a database restart.")
 
     def handle(self, *args, **options) -> None:
         original, db_worker.Worker = db_worker.Worker, ReconnectingWorker

@@ -6,28 +6,37 @@ differs.
 
 import sys
 
-from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from config.common.commands import LocalizedCommand
 from provenance.models import EvidenceFile
 from provenance.services.custody import evidence_files_verify
 
 
-class Command(BaseCommand):
-    help = "Recompute every stored evidence file's SHA-256; exit 1 naming each file that differs or is missing."
+class Command(LocalizedCommand):
+    help = gettext_lazy(
+        "Recompute every stored evidence file's SHA-256; exit 1 naming each file that differs or is missing."
+    )
 
     def handle(self, *args, **options) -> None:
         problems = 0
         for problem in evidence_files_verify():
             problems += 1
             if problem.problem == "missing":
-                self.stderr.write(f"MISSING  {problem.name} (evidence #{problem.evidence_id})")
+                self.stderr.write(
+                    _("MISSING  {file} (evidence #{id})").format(file=problem.name, id=problem.evidence_id)
+                )
             else:
                 self.stderr.write(
-                    f"DIFFERS  {problem.name} (evidence #{problem.evidence_id}): recorded {problem.expected}, "
-                    f"now {problem.actual}"
+                    _("DIFFERS  {file} (evidence #{id}): recorded {expected}, now {actual}").format(
+                        file=problem.name, id=problem.evidence_id, expected=problem.expected, actual=problem.actual
+                    )
                 )
         total = EvidenceFile.objects.count()
         if problems:
-            self.stderr.write(f"{problems} of {total} evidence files failed the check.")
+            self.stderr.write(
+                _("{problems} of {total} evidence files failed the check.").format(problems=problems, total=total)
+            )
             sys.exit(1)
-        self.stdout.write(f"{total} evidence files checked: every SHA-256 matches.")
+        self.stdout.write(_("{total} evidence files checked: every SHA-256 matches.").format(total=total))
