@@ -15,7 +15,7 @@ from django_countries import countries
 from simple_history.admin import SimpleHistoryAdmin
 
 from manufacturers.models import Designation, ListedEntity, ListedOwnership, ListImport
-from manufacturers.sanctions.importing import SanctionsImportError, sanctions_list_import
+from manufacturers.sanctions.importing import ENTITY_FIELDS, SanctionsImportError, sanctions_list_import
 
 __all__ = ["DesignationForm", "ListUploadForm", "ManualDesignationInline"]
 
@@ -172,21 +172,7 @@ class ListedEntityAdmin(admin.ModelAdmin):
     list_filter = ["schema", ("removed_at", admin.EmptyFieldListFilter)]
     search_fields = ["caption", "source_id", "name_rows__name"]
     show_facets = admin.ShowFacets.NEVER
-    fields = [
-        "source_id",
-        "schema",
-        "caption",
-        "names",
-        "countries",
-        "identifiers",
-        "websites",
-        "datasets",
-        "first_seen",
-        "last_seen",
-        "import_run",
-        "removed_at",
-        "raw",
-    ]
+    fields = ["source_id", *(name for name in ENTITY_FIELDS if name != "digest")]
     readonly_fields = fields
     inlines = [ListedDesignationInline, ListedOwnerInline]
 

@@ -10,6 +10,7 @@ from components.models import Part
 from manufacturers.models import Designation, Manufacturer
 from provenance import finding_columns
 from provenance.models import Finding, RecoveredItem, Source, Strike, WeaponModel
+from provenance.services.workflow import FACT_FIELDS
 
 __all__ = [
     "FindingSerializer",
@@ -183,22 +184,7 @@ class RecoveredItemSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = RecoveredItem
-        fields = [
-            "id",
-            "reference",
-            "weapon_model",
-            "strike",
-            "recovered_on",
-            "recovered_on_precision",
-            "analysed_on",
-            "analysed_on_precision",
-            "place",
-            "serial_number",
-            "owner",
-            "status",
-            "tlp",
-            "findings_count",
-        ]
+        fields = ["id", *FACT_FIELDS, "owner", "status", "tlp", "findings_count"]
         read_only_fields = fields
 
 
