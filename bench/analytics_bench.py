@@ -14,12 +14,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench.common import django_setup, medians_ms  # noqa: E402 (needs the root on the path)
+
 AS_OF = dt.date(2025, 1, 1)
 
 SQL_COUNTRY = """
@@ -77,18 +78,6 @@ GROUP BY f.country
 """
 
 
-def _medians_ms(ours, theirs, runs: int) -> tuple[float, float]:
-    """Median wall time of each, alternating the two so that a change in machine load hits both alike."""
-    ours(), theirs()  # warm-up: caches, plans
-    times: tuple[list[float], list[float]] = ([], [])
-    for _ in range(runs):
-        for fn, bucket in ((ours, times[0]), (theirs, times[1])):
-            start = time.perf_counter()
-            fn()
-            bucket.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times[0]), statistics.median(times[1])
-
-
 def main() -> None:
     """Time each case and print the table (ours ms, SQL ms, ratio)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -98,12 +87,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=10)
     args = parser.parse_args()
 
-    os.environ["DATABASE_URL"] = args.url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    django_setup(args.url)
     from django.db import connection
 
     from provenance.selectors.analytics import AnalyticsFilters, breakdown, shift
@@ -158,11 +142,11 @@ def main() -> None:
     print(f"{findings:,} findings; median of {args.runs} runs; load average {load:.2f} on {os.cpu_count()} CPUs")
     print(f"{'case':42} {'ours ms':>9} {'SQL ms':>9} {'ratio':>6}  target")
     for name, ours, theirs in cases:
-        ours_ms, sql_ms = _medians_ms(ours, theirs, args.runs)
+        ours_ms, sql_ms = medians_ms(ours, theirs, args.runs)
         ratio = ours_ms / sql_ms if sql_ms else float("nan")
         verdict = "ok" if ours_ms < 300 and ratio <= 1.5 else "MISSED"
         print(f"{name:42} {ours_ms:9.1f} {sql_ms:9.1f} {ratio:6.2f}  {verdict}")
-    ours_ms, join_ms = _medians_ms(cases[2][1], lambda: sql(SQL_SHIFT_JOIN), args.runs)
+    ours_ms, join_ms = medians_ms(cases[2][1], lambda: sql(SQL_SHIFT_JOIN), args.runs)
     print(f"(the shift's SQL joining the items for the year instead: {join_ms:.1f} ms; ours {ours_ms:.1f} ms)")
 
 

@@ -83,8 +83,9 @@ def main() -> None:
     from django.db import connection
 
     from provenance.briefings.data import briefing_data
+    from provenance.briefings.exports import write_csv
     from provenance.briefings.params import BriefingParams
-    from provenance.briefings.render import render_html, render_pdf, write_csv
+    from provenance.briefings.render import render_html, render_pdf
     from provenance.models import Finding
 
     print(f"database: {connection.settings_dict['NAME']}, findings: {Finding.objects.count():,}")

@@ -26,6 +26,9 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench.common import django_setup  # noqa: E402 (needs the root on the path)
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_1m"
 NOW = "2026-01-01 00:00:00+00"
 
@@ -190,6 +193,14 @@ def _copy(cur, table: str, columns: list[str], rows) -> int:
         if chunk:
             copy.write("\n".join(chunk) + "\n")
     return n
+
+
+def _finding_columns(url: str) -> list[str]:
+    """The findings table's columns in the order the teardown import writes them (the writer's one list)."""
+    django_setup(url)
+    from provenance.teardown.writer import finding_copy_columns
+
+    return finding_copy_columns()
 
 
 def prepare_database(url: str, *, fresh: bool) -> bool:
@@ -437,31 +448,7 @@ def generate(url: str, *, seed: int, findings: int, items: int, manufacturers: i
         n = _copy(
             cur,
             "provenance_finding",
-            [
-                "id",
-                "created_at",
-                "updated_at",
-                "line_no",
-                "country",
-                "quantity",
-                "marking",
-                "date_code",
-                "produced_year",
-                "produced_week",
-                "lot_code",
-                "origin_marking",
-                "origin_country",
-                "module",
-                "confidence",
-                "notes",
-                "category_id",
-                "manufacturer_id",
-                "part_id",
-                "item_id",
-                "source_id",
-                "recovered_year",
-                "analysed_year",
-            ],
+            ["id", *_finding_columns(url)],
             finding_rows,
         )
         print(f"{n:,} findings written in {time.perf_counter() - t0:.1f} s")
@@ -539,12 +526,17 @@ def _findings(rng, sizes, item_year, stored_years, item_weapon, w_origin, domest
                 origin_country = origin_marking = ""
             module = rng.choice(modules) if rng.random() < 0.7 else ""
             confidence = "confirmed" if rng.random() < 0.8 else "probable"
+            # In the teardown writer's COPY order (`_finding_columns`), after the id.
             yield (
                 fid,
                 NOW,
                 NOW,
+                item,
                 line,
+                part,
+                maker,
                 country,
+                category,
                 quantity,
                 f"M{fid}",
                 date_code,
@@ -555,12 +547,8 @@ def _findings(rng, sizes, item_year, stored_years, item_weapon, w_origin, domest
                 origin_country,
                 module,
                 confidence,
-                "",
-                category,
-                maker,
-                part,
-                item,
                 None,
+                "",
                 *stored_years[item],
             )
 

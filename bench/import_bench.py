@@ -18,48 +18,15 @@ from __future__ import annotations
 import argparse
 import io
 import os
-import resource
 import sys
 import tempfile
 import time
 import tracemalloc
 from pathlib import Path
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
-FINDING_COLUMNS = (
-    "created_at, updated_at, item_id, line_no, part_id, manufacturer_id, country, category_id, quantity, marking, "
-    "date_code, produced_year, produced_week, lot_code, origin_marking, origin_country, module, confidence, "
-    "source_id, notes, recovered_year, analysed_year"
-)
-
-
-def _recreate_database(url: str) -> None:
-    import psycopg
-
-    parsed = urlparse(url)
-    name = parsed.path.lstrip("/")
-    if name in ("bench_1m", "postgres") or not name.startswith("bench_import"):
-        raise SystemExit(f"refusing to recreate database {name!r}: use a bench_import* database")
-    admin = parsed._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
-
-
-def _drop_database(url: str) -> None:
-    import psycopg
-
-    parsed = urlparse(url)
-    admin = parsed._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{parsed.path.lstrip("/")}" WITH (FORCE)')
-
-
-def _rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+from bench.common import django_setup, drop_database, recreate_database, rss_mb  # noqa: E402 (needs the root on the path)
 
 
 def main() -> None:
@@ -72,18 +39,17 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the bench_import database afterwards")
     args = parser.parse_args()
 
-    _recreate_database(args.url)
-    os.environ["DATABASE_URL"] = args.url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.base"
+    recreate_database(args.url, prefix="bench_import")
     os.environ.setdefault("TEARDOWN_MAX_BYTES", str(2 * 1024**3))
-    import django
-
-    django.setup()
+    django_setup(args.url)
     from django.core.management import call_command
     from django.db import connection, transaction
 
     from bench.teardown_file import seed_world, write_teardown_csv
     from provenance.services.teardown import teardown_import
+    from provenance.teardown.writer import finding_copy_columns
+
+    columns = ", ".join(finding_copy_columns())
 
     try:
         call_command("migrate", verbosity=0)
@@ -98,11 +64,11 @@ def main() -> None:
         def progress(phase: str, done: int, total: int | None) -> None:
             events.append((phase, time.perf_counter()))
 
-        rss_before = _rss_mb()
+        rss_before = rss_mb()
         start, cpu_start = time.perf_counter(), time.process_time()
         result = teardown_import(file=path, filename=path.name, progress=progress)
         elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu_start
-        rss_after = _rss_mb()
+        rss_after = rss_mb()
         if not result.ok:
             raise SystemExit(f"import failed: {result.errors[:5]}")
         print(result.summary())
@@ -123,7 +89,7 @@ def main() -> None:
 
         # The floor: the same finding rows, COPY'd into an empty findings table by hand-written SQL.
         buffer = io.BytesIO()
-        export_sql = f"COPY (SELECT {FINDING_COLUMNS} FROM provenance_finding ORDER BY id) TO STDOUT"
+        export_sql = f"COPY (SELECT {columns} FROM provenance_finding ORDER BY id) TO STDOUT"
         with connection.cursor() as cursor, cursor.copy(export_sql) as copy:
             for chunk in copy:
                 buffer.write(chunk)
@@ -133,7 +99,7 @@ def main() -> None:
                 # An empty table like the one the import wrote into (TRUNCATE, not DELETE: no dead index entries).
                 cursor.execute("TRUNCATE provenance_finding, provenance_evidencefile")
                 start = time.perf_counter()
-                with cursor.copy(f"COPY provenance_finding ({FINDING_COLUMNS}) FROM STDIN") as copy:
+                with cursor.copy(f"COPY provenance_finding ({columns}) FROM STDIN") as copy:
                     for offset in range(0, len(data), 1 << 20):
                         copy.write(data[offset : offset + (1 << 20)])
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # deferred FK checks count too
@@ -170,7 +136,7 @@ def main() -> None:
 
         connections.close_all()
         if not args.keep:
-            _drop_database(args.url)
+            drop_database(args.url)
 
 
 if __name__ == "__main__":

@@ -16,12 +16,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench.common import django_setup, medians_ms  # noqa: E402 (needs the root on the path)
+
 AS_OF = dt.date(2026, 12, 2)
 
 SQL = """
@@ -105,28 +106,12 @@ def seed() -> None:
                                            percentage=51 if i < 35 else 49, digest="x")  # fmt: skip
 
 
-def _medians_ms(ours, theirs, runs: int) -> tuple[float, float]:
-    ours(), theirs()
-    times: tuple[list[float], list[float]] = ([], [])
-    for _ in range(runs):
-        for fn, bucket in ((ours, times[0]), (theirs, times[1])):
-            start = time.perf_counter()
-            fn()
-            bucket.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times[0]), statistics.median(times[1])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", required=True)
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
-    os.environ["DATABASE_URL"] = args.url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    django_setup(args.url)
     from django.db import connection
 
     from provenance.selectors.analytics import AnalyticsFilters
@@ -159,7 +144,7 @@ def main() -> None:
                     if ours_rows.get(k) != sql_rows.get(k)]  # fmt: skip
             raise SystemExit(f"results differ: {diff[:5]}")
         listed = sum(1 for r in result["rows"] if r["listed_by"])
-        ours_ms, sql_ms = _medians_ms(lambda f=filters: sanctions_coverage(filters=f, as_of=AS_OF), theirs, args.runs)
+        ours_ms, sql_ms = medians_ms(lambda f=filters: sanctions_coverage(filters=f, as_of=AS_OF), theirs, args.runs)
         ratio = ours_ms / sql_ms
         print(f"{name:32} {ours_ms:9.1f} {sql_ms:9.1f} {ratio:6.2f}  {listed:13}  {'ok' if ratio <= 1.5 else 'MISSED'}")
 

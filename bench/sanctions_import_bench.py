@@ -20,16 +20,15 @@ import argparse
 import json
 import os
 import random
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.common import django_setup, drop_database, recreate_database, rss_mb  # noqa: E402 (needs the root on the path)
 
 TABLES = (
     "manufacturers_listedentity",
@@ -71,32 +70,6 @@ WORDS = (
     "Sirius",
 )
 FORMS = ("JSC", "LLC", "PJSC", "AO", "OOO", "Акционерное общество", "ООО")
-
-
-def _recreate_database(url: str) -> None:
-    import psycopg
-
-    parsed = urlparse(url)
-    name = parsed.path.lstrip("/")
-    if not name.startswith("bench_sanctions"):
-        raise SystemExit(f"refusing to recreate database {name!r}: use a bench_sanctions* database")
-    admin = parsed._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
-
-
-def _drop_database(url: str) -> None:
-    import psycopg
-
-    parsed = urlparse(url)
-    admin = parsed._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{parsed.path.lstrip("/")}" WITH (FORCE)')
-
-
-def _rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def generate(path: Path, entities: int, seed: int = 11) -> None:
@@ -143,15 +116,10 @@ def generate(path: Path, entities: int, seed: int = 11) -> None:
 
 def child(entities: int, url: str) -> dict:
     """One size, in this process: import, then COPY the same rows; return the figures."""
-    _recreate_database(url)
-    os.environ["DATABASE_URL"] = url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.base"
-    os.environ["DEBUG"] = "false"  # no SQL kept in memory per query
+    recreate_database(url, prefix="bench_sanctions")
     os.environ.setdefault("SECRET_KEY", "bench")
     os.environ.setdefault("ALLOWED_HOSTS", "localhost")
-    import django
-
-    django.setup()
+    django_setup(url, DEBUG="false")  # no SQL kept in memory per query
     from django.core.management import call_command
     from django.db import connection
 
@@ -164,13 +132,13 @@ def child(entities: int, url: str) -> dict:
         generate(path, entities)
         generated = time.perf_counter() - started
         size_mb = path.stat().st_size / 2**20
-        rss_before = _rss_mb()
+        rss_before = rss_mb()
 
         started = time.perf_counter()
         with path.open("rb") as stream:
             summary = sanctions_list_import(stream=stream, file_name=path.name, via="bench")
         imported = time.perf_counter() - started
-        rss_import = _rss_mb()
+        rss_import = rss_mb()
 
         # The same rows by COPY: dump each table, empty them, load them back; only the loading is timed.
         dumps = {}
@@ -241,7 +209,7 @@ def main() -> None:
             flush=True,
         )
     if not args.keep:
-        _drop_database(args.url)
+        drop_database(args.url)
 
 
 if __name__ == "__main__":

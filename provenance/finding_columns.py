@@ -1,9 +1,10 @@
 """The columns of a finding line, declared once.
 
 Each column says what it is called (the Finding attribute, the API field and the admin form field), which
-values the API builds it from and how, its name in a teardown list (import header and export), and where the
-admin shows it. The API serializers' field lists and row builders, the teardown header and the admin forms
-derive from `FINDING_COLUMNS`; add a column here and every one of them follows.
+values the API builds it from and how, its name in a teardown list (import header and export), where the
+admin shows it, and its lookup in the item's lines table. The API serializers' field lists and row builders,
+the teardown header, the import writer's field list, the admin forms and the lines table derive from
+`FINDING_COLUMNS`; add a column here and every one of them follows.
 """
 
 from collections.abc import Callable
@@ -21,6 +22,8 @@ __all__ = [
     "api_fields",
     "api_lookups",
     "api_row_builder",
+    "model_fields",
+    "table_lookups",
     "teardown_columns",
     "values_of",
 ]
@@ -45,17 +48,19 @@ class FindingColumn:
     api: Callable[..., Any] | None = None  # those values -> the API value; None: the one value as it is
     teardown: str = ""  # its column in a teardown list (import header and export); '' = not in the list
     admin: str = ""  # "line": edited on each line; "page": on the finding's own page; "readonly": shown there
+    table: str = ""  # its `values()` lookup in the item's read-only lines table; '' = not in that table
 
 
 FINDING_COLUMNS = (
-    FindingColumn("id", ("id",)),
-    FindingColumn("line_no", ("line_no",), admin="line"),
+    FindingColumn("id", ("id",), table="id"),
+    FindingColumn("line_no", ("line_no",), admin="line", table="line_no"),
     FindingColumn(
         "part",
         ("part__id", "part__part_number"),
         lambda pk, number: {"id": pk, "part_number": number} if pk is not None else None,
         teardown="part_number",
         admin="line",
+        table="part__part_number",
     ),
     FindingColumn(
         "manufacturer",
@@ -65,25 +70,36 @@ FINDING_COLUMNS = (
         ),
         teardown="manufacturer",
         admin="line",
+        table="manufacturer__name",
     ),
-    FindingColumn("country", ("country",), _code(Finding, "country"), teardown="manufacturer_country", admin="line"),
+    FindingColumn(
+        "country",
+        ("country",),
+        _code(Finding, "country"),
+        teardown="manufacturer_country",
+        admin="line",
+        table="country",
+    ),
     FindingColumn(
         "category",
         ("category__id", "category__name"),
         lambda pk, name: name if pk is not None else None,
         teardown="category",
         admin="line",
+        table="category__name",
     ),
-    FindingColumn("quantity", ("quantity",), teardown="quantity", admin="line"),
-    FindingColumn("marking", ("marking",), teardown="marking", admin="line"),
-    FindingColumn("date_code", ("date_code",), teardown="date_code", admin="line"),
-    FindingColumn("produced_year", ("produced_year",), admin="readonly"),
-    FindingColumn("produced_week", ("produced_week",), admin="readonly"),
-    FindingColumn("lot_code", ("lot_code",), teardown="lot_code", admin="line"),
-    FindingColumn("origin_marking", ("origin_marking",), teardown="origin_marking", admin="line"),
+    FindingColumn("quantity", ("quantity",), teardown="quantity", admin="line", table="quantity"),
+    FindingColumn("marking", ("marking",), teardown="marking", admin="line", table="marking"),
+    FindingColumn("date_code", ("date_code",), teardown="date_code", admin="line", table="date_code"),
+    FindingColumn("produced_year", ("produced_year",), admin="readonly", table="produced_year"),
+    FindingColumn("produced_week", ("produced_week",), admin="readonly", table="produced_week"),
+    FindingColumn("lot_code", ("lot_code",), teardown="lot_code", admin="line", table="lot_code"),
+    FindingColumn(
+        "origin_marking", ("origin_marking",), teardown="origin_marking", admin="line", table="origin_marking"
+    ),
     FindingColumn("origin_country", ("origin_country",), _code(Finding, "origin_country"), admin="readonly"),
-    FindingColumn("module", ("module",), teardown="module", admin="line"),
-    FindingColumn("confidence", ("confidence",), teardown="confidence", admin="line"),
+    FindingColumn("module", ("module",), teardown="module", admin="line", table="module"),
+    FindingColumn("confidence", ("confidence",), teardown="confidence", admin="line", table="confidence"),
     FindingColumn(
         "source",
         (
@@ -157,6 +173,16 @@ def values_of(finding: Finding) -> tuple:
 def teardown_columns() -> tuple[str, ...]:
     """The line columns of a teardown list, in the spec's order."""
     return tuple(column.teardown for column in FINDING_COLUMNS if column.teardown)
+
+
+def table_lookups() -> tuple[str, ...]:
+    """The `values()` lookups of the item's read-only lines table (one plain row per line)."""
+    return tuple(column.table for column in FINDING_COLUMNS if column.table)
+
+
+def model_fields() -> tuple[str, ...]:
+    """The Finding fields the columns stand for (every column but the id), in declaration order."""
+    return tuple(column.name for column in FINDING_COLUMNS if column.name != "id")
 
 
 def admin_fields(*where: str) -> list[str]:

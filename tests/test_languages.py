@@ -12,9 +12,9 @@ from django.utils import translation
 
 from config.common.countries import country_code, country_name
 from provenance.briefings.params import BriefingParams
-from provenance.briefings.render import fmt_date, fmt_int, fmt_share
 from provenance.models import BriefingReport, Finding
 from provenance.services.teardown import teardown_import
+from provenance.templatetags.briefing import fmt_date, fmt_int, fmt_share
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

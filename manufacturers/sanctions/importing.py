@@ -59,7 +59,8 @@ SOURCES = {"ftm": "OpenSanctions (FollowTheMoney)", "csl": "US Consolidated Scre
 BATCH = 1000
 MAX_ERRORS = 20
 
-_ENTITY_FIELDS = [
+# The fields of a listed entity that its list sets (a re-import updates them; the admin shows them).
+ENTITY_FIELDS = [
     "schema",
     "caption",
     "names",
@@ -69,10 +70,10 @@ _ENTITY_FIELDS = [
     "datasets",
     "first_seen",
     "last_seen",
-    "raw",
-    "digest",
     "import_run",
     "removed_at",
+    "raw",
+    "digest",
 ]
 _DESIGNATION_FIELDS = [
     "listed_entity",
@@ -275,7 +276,7 @@ class _Writer:
             )
             for row in new:
                 row.pk = pks[row.source_id]
-        ListedEntity.objects.bulk_update(changed, _ENTITY_FIELDS)
+        ListedEntity.objects.bulk_update(changed, ENTITY_FIELDS)
         ListedName.objects.filter(entity_id__in=[row.pk for row in changed]).delete()
         names = [name for row, record in written for name in listed_name_rows(row.pk, record.names)]
         _insert(ListedName, names)

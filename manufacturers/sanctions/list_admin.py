@@ -16,7 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from config.common.uploads import size_limited_upload, upload_too_large
 from manufacturers.models import Designation, ListedEntity, ListedOwnership, ListImport
-from manufacturers.sanctions.importing import SanctionsImportError, sanctions_list_import
+from manufacturers.sanctions.importing import ENTITY_FIELDS, SanctionsImportError, sanctions_list_import
 
 __all__ = ["DesignationForm", "ListUploadForm", "ManualDesignationInline"]
 
@@ -201,21 +201,7 @@ class ListedEntityAdmin(admin.ModelAdmin):
     list_filter = ["schema", ("removed_at", admin.EmptyFieldListFilter)]
     search_fields = ["caption", "source_id", "name_rows__name"]
     show_facets = admin.ShowFacets.NEVER
-    fields = [
-        "source_id",
-        "schema",
-        "caption",
-        "names",
-        "countries",
-        "identifiers",
-        "websites",
-        "datasets",
-        "first_seen",
-        "last_seen",
-        "import_run",
-        "removed_at",
-        "raw",
-    ]
+    fields = ["source_id", *(name for name in ENTITY_FIELDS if name != "digest")]
     readonly_fields = fields
     inlines = [ListedDesignationInline, ListedOwnerInline]
 

@@ -242,7 +242,7 @@ class ReviewWorkflowAdminMixin:
         findings = any(
             fs.model is Finding and (fs.new_objects or fs.changed_objects or fs.deleted_objects) for fs in formsets
         )
-        facts = change and FACT_FIELDS.intersection(form.changed_data)
+        facts = change and any(name in form.changed_data for name in FACT_FIELDS)
         if findings or facts:
             item_content_changed(item=form.instance, user=request.user, findings=findings)
 

@@ -22,6 +22,7 @@ from provenance.briefings.params import LANGUAGES, BriefingParams, active_langua
 from provenance.models import BriefingReport, Finding, RecoveredItem, Source, Strike, WeaponModel
 from provenance.selectors.analytics import ATTRIBUTIONS, PERIODS, STATUSES, UNITS
 from provenance.services.briefings import FORMATS
+from provenance.services.workflow import FACT_FIELDS
 
 __all__ = [
     "BriefingRequestSerializer",
@@ -197,22 +198,7 @@ class RecoveredItemSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = RecoveredItem
-        fields = [
-            "id",
-            "reference",
-            "weapon_model",
-            "strike",
-            "recovered_on",
-            "recovered_on_precision",
-            "analysed_on",
-            "analysed_on_precision",
-            "place",
-            "serial_number",
-            "owner",
-            "status",
-            "tlp",
-            "findings_count",
-        ]
+        fields = ["id", *FACT_FIELDS, "owner", "status", "tlp", "findings_count"]
         read_only_fields = fields
 
 

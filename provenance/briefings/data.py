@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
@@ -102,8 +103,7 @@ def briefing_data(*, params: BriefingParams, organisation=None) -> BriefingData:
             filters=filters, unit=params.unit, foreign_only=params.foreign_only, as_of=params.as_of, items=restrict
         )
     )
-    # The annex lists every finding of the selection, also when the tables count foreign parts only.
-    findings_qs = Finding.objects.filter(item__in=items_qs.order_by().values("pk"))
+    findings_qs = findings_of(items_qs)
     counts = items_qs.aggregate(n=Count("id"))
     lines = findings_qs.aggregate(n=Count("id"), units=Sum("quantity"))
     tlp = TLP.highest(items_qs.order_by().values_list("tlp", flat=True).distinct())
@@ -134,6 +134,22 @@ def briefing_data(*, params: BriefingParams, organisation=None) -> BriefingData:
     )
     data.digest = data_digest(data=data, findings_qs=findings_qs)
     return data
+
+
+def findings_of(items_qs: QuerySet[RecoveredItem]) -> QuerySet[Finding]:
+    """Every finding of the selected items: the annex lists them all, also when the tables count foreign parts
+    only."""
+    return Finding.objects.filter(item__in=items_qs.order_by().values("pk"))
+
+
+def all_items(data: BriefingData) -> list[dict[str, Any]]:
+    """Every recovered item of the briefing, as `list_items` rows (the CSV lists them all)."""
+    return list_items(items_qs=data.selected_items, limit=None)
+
+
+def all_findings(data: BriefingData) -> Iterator[dict[str, Any]]:
+    """Every finding of the briefing, as annex rows, streamed in chunks (the CSV lists them all)."""
+    return annex_rows_iter(findings_qs=findings_of(data.selected_items), limit=None)
 
 
 def _key_figures(tables: dict[str, Any], *, items: int, lines: int) -> dict[str, Any]:
@@ -199,25 +215,27 @@ def list_items(*, items_qs: QuerySet[RecoveredItem], limit: int | None) -> list[
     ]
 
 
-ANNEX_FIELDS = (
-    "item__reference",
-    "line_no",
-    "part__part_number",
-    "manufacturer__name",
-    "country",
-    "origin_country",
-    "quantity",
-    "marking",
-    "date_code",
-    "produced_year",
-    "produced_week",
-    "module",
-    "category__name",
-    "confidence",
+# The annex's columns: the finding's value (a `values()` lookup) and its header in the CSV.
+ANNEX_COLUMNS = (
+    ("item__reference", "item"),
+    ("line_no", "line"),
+    ("part__part_number", "part number"),
+    ("manufacturer__name", "manufacturer"),
+    ("country", "country"),
+    ("origin_country", "origin country"),
+    ("quantity", "quantity"),
+    ("marking", "marking"),
+    ("date_code", "date code"),
+    ("produced_year", "produced year"),
+    ("produced_week", "produced week"),
+    ("module", "module"),
+    ("category__name", "category"),
+    ("confidence", "confidence"),
 )
+ANNEX_FIELDS = tuple(lookup for lookup, _header in ANNEX_COLUMNS)
 
 
-def annex_rows_iter(*, findings_qs: QuerySet[Finding], limit: int | None = None):
+def annex_rows_iter(*, findings_qs: QuerySet[Finding], limit: int | None = None) -> Iterator[dict[str, Any]]:
     """Yield the findings as plain rows, in item and line order (all of them when `limit` is None)."""
     queryset = findings_qs.order_by("item__reference", "line_no", "id").values(*ANNEX_FIELDS)
     if limit is not None:

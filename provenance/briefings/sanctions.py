@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from provenance.selectors.analytics import AnalyticsFilters, produced_after
 from provenance.selectors.sanctions import coverage_rule, date_kind_label, sanctions_coverage
+from provenance.templatetags.briefing import fmt_date
 
 __all__ = ["sanctions_context", "sanctions_csv_sections", "sanctions_tables"]
 
@@ -83,8 +84,6 @@ def sanctions_tables(
 
 def _date(iso: str) -> str:
     """An ISO date of the tables as the briefing writes dates (7 вересня 2025)."""
-    from .render import fmt_date  # render imports this module
-
     return fmt_date(dt.date.fromisoformat(iso))
 
 

@@ -45,12 +45,19 @@ from provenance.models import Finding, RecoveredItem, WeaponModel
 
 __all__ = [
     "ATTRIBUTIONS",
+    "ATTRIBUTION_RULES",
     "DIMENSIONS",
     "PERIODS",
+    "PERIOD_RULES",
+    "PRODUCED_AFTER_RULE",
+    "SCOPE_RULES",
     "STATUSES",
     "STATUS_RULES",
     "UNITS",
+    "UNIT_RULES",
+    "UNKNOWN_RULE",
     "AnalyticsFilters",
+    "CountingChoice",
     "breakdown",
     "counting_rule",
     "direct_parents",
@@ -541,6 +548,24 @@ PERIOD_RULES = {
     "analysed": CountingChoice(_("year analysed"), _("the year the item was analysed")),
     "produced": CountingChoice(_("year produced (date codes)"), _("the production year read from the date code")),
 }
+# The denominator, by `foreign_only`: the short label of the one-line rule, and the briefing's sentence.
+SCOPE_RULES = {
+    False: CountingChoice(
+        _("all findings"), _("all {total} {unit} found, including those made in the weapon's country of origin")
+    ),
+    True: CountingChoice(
+        _("foreign parts only (weapon's origin country left out)"),
+        _("{total} {unit} made outside the weapon's country of origin (foreign-made only)"),
+    ),
+}
+PRODUCED_AFTER_RULE = CountingChoice(
+    _("produced after: {date} (whole production week after the date)"),
+    _(
+        "Read from date codes printed on the parts; a part counts as produced after "
+        "{date} when its whole production week lies after that date."
+    ),
+)
+UNKNOWN_RULE = _("Parts whose maker or country is not known are counted as “unknown”, never dropped.")
 
 
 # The dimensions in words (the counting rule's "by:"; the keys stay in JSON and the API).
@@ -575,9 +600,7 @@ def counting_rule(result: dict) -> str:
     ]
     if result.get("as_of"):
         parts[-1] += " " + _("on {date}").format(date=result["as_of"])
-    scope = (
-        _("foreign parts only (weapon's origin country left out)") if result.get("foreign_only") else _("all findings")
-    )
+    scope = SCOPE_RULES[bool(result.get("foreign_only"))].label
     if "total" in result:
         parts.append(_("denominator: {scope}, total {total}").format(scope=scope, total=result["total"]))
     elif "periods" in result:
@@ -597,7 +620,7 @@ def counting_rule(result: dict) -> str:
     if "period" in result:
         parts.append(_("period: {period}").format(period=_label(PERIOD_RULES, result["period"])))
     if "after" in result:
-        parts.append(_("produced after: {date} (whole production week after the date)").format(date=result["after"]))
+        parts.append(PRODUCED_AFTER_RULE.label.format(date=result["after"]))
     filters = result.get("filters") or {}
     parts.append(
         _("filters: {filters}").format(

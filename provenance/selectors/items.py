@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 
 from config.common.countries import country_name
 from manufacturers.models import Manufacturer
+from provenance.finding_columns import table_lookups
 from provenance.models import Finding, RecoveredItem, WeaponModel
 from provenance.selectors.analytics import AnalyticsFilters, breakdown
 
@@ -87,23 +88,7 @@ SELECT country FROM present WHERE country IS NOT NULL
 
 
 # The columns of an item's read-only lines table, read as plain rows (no model instances, no forms).
-FINDING_ROW_FIELDS = (
-    "id",
-    "line_no",
-    "part__part_number",
-    "manufacturer__name",
-    "country",
-    "quantity",
-    "category__name",
-    "marking",
-    "date_code",
-    "produced_year",
-    "produced_week",
-    "lot_code",
-    "origin_marking",
-    "module",
-    "confidence",
-)
+FINDING_ROW_FIELDS = table_lookups()
 
 
 def finding_rows(*, item: RecoveredItem) -> list[dict]:

@@ -23,8 +23,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from provenance.briefings.data import briefing_data
+from provenance.briefings.exports import write_csv
 from provenance.briefings.params import BriefingParams
-from provenance.briefings.render import default_title, render_html, render_pdf, write_csv
+from provenance.briefings.prose import default_title
+from provenance.briefings.render import render_html, render_pdf
 from provenance.models import BriefingReport, Organisation
 
 __all__ = ["FORMATS", "briefing_issue", "briefing_render", "briefing_render_task", "briefing_request"]

@@ -45,19 +45,18 @@ __all__ = [
 Status = RecoveredItem.Status
 
 CONTENT_CHANGED = "content_changed"
-# Item-level facts that partners and the numbers read: changing one of a reviewed item reopens its review.
-FACT_FIELDS = frozenset(
-    {
-        "reference",
-        "weapon_model",
-        "strike",
-        "recovered_on",
-        "recovered_on_precision",
-        "analysed_on",
-        "analysed_on_precision",
-        "place",
-        "serial_number",
-    }
+# Item-level facts that partners and the numbers read (the API serves them in this order): changing one of a
+# reviewed item reopens its review.
+FACT_FIELDS = (
+    "reference",
+    "weapon_model",
+    "strike",
+    "recovered_on",
+    "recovered_on_precision",
+    "analysed_on",
+    "analysed_on_precision",
+    "place",
+    "serial_number",
 )
 REVIEWED = (Status.VERIFIED, Status.PUBLISHED)
 

@@ -19,6 +19,7 @@ from simple_history.utils import bulk_create_with_history
 from components.models import Category, Part
 from config.common.services import rows_copy as _copy_rows
 from manufacturers.models import Manufacturer
+from provenance.finding_columns import model_fields
 from provenance.models import EvidenceFile, Finding, RecoveredItem, Source, Strike
 from provenance.models.items import TLP, DatePrecision
 from provenance.services.findings import finding_years_sync, item_years
@@ -27,36 +28,14 @@ from provenance.services.workflow import items_content_changed
 
 from .validation import Plan
 
-__all__ = ["Diff", "diff_plan", "write_plan"]
+__all__ = ["Diff", "diff_plan", "finding_copy_columns", "write_plan"]
 
 CHUNK = 1000
 INSERT_BATCH = 5000
 
-# Finding columns written by an import, in COPY order.
-_FINDING_FIELDS = (
-    "created_at",
-    "updated_at",
-    "item",
-    "line_no",
-    "part",
-    "manufacturer",
-    "country",
-    "category",
-    "quantity",
-    "marking",
-    "date_code",
-    "produced_year",
-    "produced_week",
-    "lot_code",
-    "origin_marking",
-    "origin_country",
-    "module",
-    "confidence",
-    "source",
-    "notes",
-    "recovered_year",
-    "analysed_year",
-)
+# Finding fields written by an import, in COPY order: the finding columns, between the row's times and item
+# and the item's years. `write_plan` builds each line's values in this order.
+_FINDING_FIELDS = ("created_at", "updated_at", "item", *model_fields(), "recovered_year", "analysed_year")
 _UPDATE_FIELDS = [name for name in _FINDING_FIELDS if name not in ("created_at", "item")]
 _ITEM_FIELDS = {
     "weapon": ("weapon_model_id",),
@@ -481,6 +460,11 @@ def write_plan(
 
 def _attnames() -> list[str]:
     return [Finding._meta.get_field(name).attname for name in _FINDING_FIELDS]
+
+
+def finding_copy_columns() -> list[str]:
+    """The findings table's columns an import writes, in COPY order (for benchmarks that write the same rows)."""
+    return [Finding._meta.get_field(name).column for name in _FINDING_FIELDS]
 
 
 def _copy_findings(rows: list[tuple]) -> None:

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from provenance.models import RecoveredItem
 from tests import factories
@@ -49,6 +50,10 @@ def browser_page(monkeypatch):
             yield page
         finally:
             browser.close()
+            # While that loop runs, Django keeps this thread's connections in a per-context store (asgiref's
+            # Local sees a running loop), so the test's own queries opened a second connection that pytest-django
+            # never sees. Close it here, inside the loop, or it keeps the test database from being dropped.
+            connections.close_all()
 
 
 def choose_autocomplete(page, container: str, text: str) -> None:

@@ -7,9 +7,11 @@ import io
 import pytest
 from pypdf import PdfReader
 
+from provenance.briefings.context import briefing_context
 from provenance.briefings.data import briefing_data
+from provenance.briefings.exports import write_csv
 from provenance.briefings.params import BriefingParams
-from provenance.briefings.render import briefing_context, render_html, render_pdf, write_csv
+from provenance.briefings.render import render_html, render_pdf
 from provenance.models import BriefingReport
 from provenance.services.briefings import briefing_request
 from tests import factories as f

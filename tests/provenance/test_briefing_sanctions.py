@@ -9,8 +9,9 @@ from pypdf import PdfReader
 
 from manufacturers.models import Designation, ListedEntity, SanctionMatch
 from provenance.briefings.data import briefing_data
+from provenance.briefings.exports import write_csv
 from provenance.briefings.params import BriefingParams
-from provenance.briefings.render import render_html, render_pdf, write_csv
+from provenance.briefings.render import render_html, render_pdf
 from tests import factories
 
 pytestmark = pytest.mark.django_db
