@@ -433,12 +433,14 @@ class _Staging:
         """Entities and their names, then designations and ownerships, then deletions; the errors found."""
         created, changed = self.entities.write(changed_when=f" OR {_table(ListedEntity)}.removed_at IS NOT NULL")
         self.summary.count(created, changed, self.entities.count)
-        written = f"SELECT id FROM {_table(ListedEntity)} WHERE import_run_id = %s"
-        _execute(f"DELETE FROM {_table(ListedName)} WHERE entity_id IN ({written})", [self.run.pk])
+        # The names of the entities this import wrote (new or changed: they carry its run) are rewritten.
+        run, entity = _column(ListedEntity, "import_run"), _column(ListedName, "entity")
+        written = f"SELECT id FROM {_table(ListedEntity)} WHERE {run} = %s"
+        _execute(f"DELETE FROM {_table(ListedName)} WHERE {entity} IN ({written})", [self.run.pk])
+        columns = ", ".join(_column(ListedName, name) for name in self.names.fields)
         _execute(
-            f"INSERT INTO {_table(ListedName)} (entity_id, name, kind, {_quote('key')}) "
-            f"SELECT e.id, n.name, n.kind, n.{_quote('key')} FROM {self.names.name} n "
-            f"JOIN {_table(ListedEntity)} e ON e.source_id = n.source_id WHERE e.import_run_id = %s",
+            f"INSERT INTO {_table(ListedName)} ({entity}, {columns}) SELECT e.id, {columns} FROM {self.names.name} n "
+            f"JOIN {_table(ListedEntity)} e ON e.source_id = n.source_id WHERE e.{run} = %s",
             [self.run.pk],
         )
         errors = []
