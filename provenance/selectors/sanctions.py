@@ -28,8 +28,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection
-from django.db.models import CharField, DateField, F, FloatField, IntegerField, Q, QuerySet, Value
-from django.db.models.functions import Cast
+from django.db.models import Case, CharField, DateField, F, FloatField, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext
 
 from manufacturers.models import Designation, Manufacturer, SanctionMatch
@@ -77,6 +77,7 @@ _COLUMNS = {
 }
 # The rows of `_reach` that are not designations: an authority with a designation in force; an ownership of ours.
 _AUTHORITY, _PARENT = "authority", "parent"
+_AUTHORITY_COLUMN, _SINCE_COLUMN = list(_REACH).index("_authority"), list(_REACH).index("_listed_on")
 
 
 def _in_force(as_of: dt.date, prefix: str = "") -> Q:
@@ -114,12 +115,14 @@ def _reach(as_of: dt.date) -> QuerySet:
     ownerships in effect on `as_of` (`parent`: the owner's id in `_id`, its name in `_owner`, since when in
     `_listed_on`)."""
     base = Designation.objects.filter(_in_force(as_of)).order_by()
-    manual = base.filter(manufacturer__isnull=False).values(
-        **_reach_row(_m=F("manufacturer_id"), _via=Value("manual"), **_COLUMNS)
-    )
+    # Entered by hand on the maker, or on a listed entity a maker is confirmed to be (one LEFT JOIN to the matches).
     confirmed = Q(listed_entity__matches__decision=SanctionMatch.Decision.CONFIRMED)
-    matched = base.filter(confirmed).values(
-        **_reach_row(_m=F("listed_entity__matches__manufacturer_id"), _via=Value("match"), **_COLUMNS)
+    direct = base.filter(Q(manufacturer__isnull=False) | confirmed).values(
+        **_reach_row(
+            _m=Coalesce("manufacturer_id", "listed_entity__matches__manufacturer_id"),
+            _via=Case(When(manufacturer__isnull=False, then=Value("manual")), default=Value("match")),
+            **_COLUMNS,
+        )
     )
     hold = "listed_entity__owned_assets__"
     owned = (
@@ -153,8 +156,9 @@ def _reach(as_of: dt.date) -> QuerySet:
             )
         )
     )  # fmt: skip
-    # Ordered so that of two equal designations reaching a maker the same way, the first by id is kept.
-    return manual.union(matched, through_owner, authorities, parents, all=True).order_by("_via", "_id")
+    # Ordered so that of two equal designations reaching a maker the same way, the first by id is kept. Tuples:
+    # most rows are ownerships, for which dicts would cost more than the query.
+    return direct.union(through_owner, authorities, parents, all=True).order_by("_via", "_id").values_list(*_REACH)
 
 
 def _designations_and_authorities(
@@ -167,18 +171,18 @@ def _designations_and_authorities(
     edges: list[tuple[int, int, dt.date]] = []
     names: dict[int, str] = {}
     authorities: set[str] = set()
-    for row in _reach(as_of):
-        via = row["_via"]
+    for values in _reach(as_of):
+        manufacturer_id, via, owner, share, key = values[:5]
         if via == _AUTHORITY:
-            authorities.add(row["_authority"])
+            authorities.add(values[_AUTHORITY_COLUMN])
         elif via == _PARENT:
-            edges.append((row["_m"], row["_id"], row["_listed_on"]))
-            names[row["_id"]] = row["_owner"]
+            edges.append((manufacturer_id, key, values[_SINCE_COLUMN]))
+            names[key] = owner
         elif via == "owner":
-            designation = _designation(row, "owner", owner=row["_owner"], share=row["_share"])
-            through_owner[row["_m"]].append(designation)
+            row = dict(zip(_REACH, values, strict=True))
+            through_owner[manufacturer_id].append(_designation(row, "owner", owner=owner, share=share))
         else:
-            direct[row["_m"]].append(_designation(row, via))
+            direct[manufacturer_id].append(_designation(dict(zip(_REACH, values, strict=True)), via))
     parent_of = parents_from(edges)
     result: dict[int, list[dict]] = {}
     for manufacturer_id in manufacturer_ids:
