@@ -7,11 +7,11 @@ For each size, in a fresh process (so the peak resident set is that size's own):
 database `bench_sanctions_data`, generate an FtM stream of that many entities into a temporary file (40 %
 Company, 30 % Sanction of a company, 10 % Ownership between companies, 20 % Person to skip; lines in id
 order, so sanctions often come before their company, as in OpenSanctions' files), import it with
-`sanctions_list_import` (the service behind `import_sanctions` and the admin upload: two streaming passes,
-batches of 1,000, one transaction), then, in the same run, copy the rows it wrote (listed entities, their names,
-designations, ownerships) back into the emptied tables with one hand-written `COPY ... FROM STDIN` per table:
-the floor for inserting those rows. Reports entities/s, the ratio to COPY and the peak RSS.
-Target: memory flat with the file's size and under 300 MB.
+`sanctions_list_import` (the service behind `import_sanctions` and the admin upload: one streaming pass into
+staging tables, set-based writes, one transaction), then, in the same run, copy the rows it wrote (listed
+entities, their names, designations, ownerships) back into the emptied tables with one hand-written
+`COPY ... FROM STDIN` per table: the floor for inserting those rows. Reports entities/s, the ratio to COPY and
+the peak RSS. Target: memory flat with the file's size and under 300 MB.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """Write helpers shared by the apps' services."""
 
+from collections.abc import Iterable
 from typing import Literal
 
 from django.db import connection, models
@@ -28,10 +29,15 @@ def object_upsert[M: models.Model](model: type[M], *, lookup: dict, values: dict
     return obj, "changed"
 
 
-def rows_copy(model: type[models.Model], fields: tuple[str, ...] | list[str], rows: list[tuple]) -> None:
+def rows_copy(model: type[models.Model], fields: tuple[str, ...] | list[str], rows: Iterable[tuple]) -> None:
     """PostgreSQL: COPY `rows` (values of `fields`, in order) into the table of `model`."""
-    columns = ", ".join(connection.ops.quote_name(model._meta.get_field(n).column) for n in fields)
-    table = connection.ops.quote_name(model._meta.db_table)
-    with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+    table_copy(model._meta.db_table, [model._meta.get_field(n).column for n in fields], rows)
+
+
+def table_copy(table: str, columns: list[str], rows: Iterable[tuple]) -> None:
+    """PostgreSQL: COPY `rows` (values of `columns`, in order) into `table` (names as in the database)."""
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(column) for column in columns)
+    with connection.cursor() as cursor, cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row(row)

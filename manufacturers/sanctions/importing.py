@@ -1,19 +1,21 @@
 """Import a sanctions list file: one service for the command (`import_sanctions`) and the admin upload.
 
 `sanctions_list_import(stream=..., file_name=...)` reads the file with the reader of its format (guessed from
-the first bytes when not given), and writes listed entities, their names, designations and ownerships in
-batches, inside one transaction: a file with a bad line changes nothing, and the error names the line.
+the first bytes when not given), and writes listed entities, their names, designations and ownerships inside
+one transaction: a file with a bad line changes nothing, and the error names the line.
 
-- Streaming: the file is read line by line, twice for a FollowTheMoney stream (entities first, then the
-  sanctions and ownerships that refer to them, wherever they stand in the file). What stays in memory is one
-  batch of rows and a set of 8-byte digests of the ids seen (to refuse duplicate ids and to tell a reference
-  to a skipped entity, a Person say, from a reference to a missing one).
+- Constant memory: the file is read once, line by line, into temporary staging tables (COPY on PostgreSQL,
+  batched INSERTs elsewhere), one batch at a time; what follows is set-based SQL over those tables. Python
+  holds one batch and a count per skipped schema, whatever the size of the file.
+- Checked in the database, on every backend alike: an id twice in the file (each later occurrence is an
+  error), and a Sanction or Ownership whose entity is neither in the file nor in the database (an error,
+  except in a delta file, which refers to entities of earlier versions: it is then skipped and counted).
+  One whose entity is of a skipped schema (a Person's sanction, a Person's ownership) is skipped and counted.
 - Idempotent: each row keeps the digest of what it was made from; a row whose digest is unchanged is not
   written. Rows are updated in place by their source id, never deleted and recreated, so confirmed matches
   survive re-imports. A delta `DEL` marks a listed entity removed (and deletes a designation or ownership).
-- References: a Sanction or Ownership whose entity is neither in the file nor in the database is an error,
-  except in a delta file, which refers to entities of earlier versions (it is then skipped and counted); one
-  whose entity is of a skipped schema (a Person's sanction, a Person's ownership) is skipped and counted.
+  Every row an import writes carries it (`import_run`): that is how the names of the entities it wrote are
+  rewritten.
 - `dry_run`: everything is done and counted, then rolled back.
 """
 
@@ -24,13 +26,15 @@ import json
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from functools import partial
+from typing import Any, BinaryIO
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.common.services import rows_copy
+from config.common.services import table_copy
 from config.common.text import name_key
 from manufacturers.models import Designation, ListedEntity, ListedName, ListedOwnership, ListImport
 from manufacturers.sanctions.readers import (
@@ -46,6 +50,9 @@ from manufacturers.sanctions.readers import (
     read_ftm,
 )
 
+# The SQL below is built from model metadata and constants only; every value is a parameter.
+# ruff: noqa: S608, S611
+
 __all__ = [
     "FORMATS",
     "ImportSummary",
@@ -56,7 +63,7 @@ __all__ = [
 
 FORMATS = {"ftm": read_ftm, "csl": read_csl, "eu-journal": read_eu_journal}
 SOURCES = {"ftm": "OpenSanctions (FollowTheMoney)", "csl": "US Consolidated Screening List", "eu-journal": "EU OJ"}
-BATCH = 1000
+BATCH = 5000
 MAX_ERRORS = 20
 
 # The fields of a listed entity that its list sets (a re-import updates them; the admin shows them).
@@ -124,6 +131,16 @@ class ImportSummary:
     skipped_by_schema: Counter = field(default_factory=Counter)
     list_import: ListImport | None = None
 
+    def skip(self, label: str, n: int = 1) -> None:
+        self.skipped += n
+        self.skipped_by_schema[label] += n
+
+    def count(self, created: int, changed: int, staged: int) -> None:
+        """Count the rows written of `staged` rows read: the others were unchanged."""
+        self.created += created
+        self.changed += changed
+        self.unchanged += staged - created - changed
+
     def line(self) -> str:
         """`created 11, changed 0, unchanged 0, skipped 25 (Address 11, Person 6, ...)`."""
         text = _("created %(created)d, changed %(changed)d, unchanged %(unchanged)d, skipped %(skipped)d") % {
@@ -142,278 +159,317 @@ class ImportSummary:
         return text
 
 
-def _id_digest(source_id: str) -> int:
-    return int.from_bytes(hashlib.blake2b(source_id.encode(), digest_size=8).digest(), "big")
+def listed_name_rows(names: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
+    """(name, kind, key) per name, keyed by `name_key` (NFKC, case-folded, one space): cheap enough for a
+    million entities; the matcher builds its own, richer keys (scripts, legal forms) from `ListedEntity.names`."""
+    return [(name[:1000], kind, name_key(name)[:255]) for kind, name in names]
 
 
-def listed_name_rows(entity_id: int, names: list[tuple[str, str]]) -> list[ListedName]:
-    """One row per name, keyed by `name_key` (NFKC, case-folded, one space): cheap enough for a million
-    entities; the matcher builds its own, richer keys (scripts, legal forms) from `ListedEntity.names`."""
-    return [
-        ListedName(entity_id=entity_id, name=name[:1000], kind=kind, key=name_key(name)[:255]) for kind, name in names
-    ]
+def _quote(name: str) -> str:
+    return connection.ops.quote_name(name)
 
 
-def _insert(model, objs: list) -> None:
-    """Insert new rows: COPY on PostgreSQL (each value prepared as Django would), bulk_create elsewhere."""
-    if not objs:
-        return
-    if connection.vendor != "postgresql":
-        model.objects.bulk_create(objs, batch_size=BATCH)
-        return
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    rows = [tuple(f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields) for obj in objs]
-    rows_copy(model, [f.name for f in fields], rows)
+def _column(model: type[models.Model], name: str) -> str:
+    return _quote(model._meta.get_field(name).column)
 
 
-class _Writer:
-    """Buffers records and writes them in batches; counts what it created, changed, left and skipped."""
+def _table(model: type[models.Model]) -> str:
+    return _quote(model._meta.db_table)
+
+
+def _execute(sql: str, params: list | tuple = ()) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def _fetch(sql: str, params: list | tuple = ()) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _preparer(field: models.Field) -> Callable[[Any], Any]:
+    """A value as the database takes it. On PostgreSQL (COPY), psycopg adapts the readers' values (str, int,
+    Decimal, date, aware datetime, None) itself and JSON goes as its text: Django's preparation of each value
+    of a million rows would cost more than all the rest of the import."""
+    database = connections[DEFAULT_DB_ALIAS]  # not the proxy `connection`, looked up on every use
+    if database.vendor != "postgresql":
+        return partial(field.get_db_prep_save, connection=database)
+    if isinstance(field, models.JSONField):
+        return partial(json.dumps, cls=field.encoder)
+    return _same
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+@dataclass
+class _Stage:
+    """A temporary table of the file's rows of one kind, filled one batch at a time: each record's line and
+    source id, the source ids it refers to (`refs`: foreign key of `model` -> attribute of the record, kept in
+    the column `<foreign key>_ref`), and its values of `fields` (columns of `model`, typed as there).
+
+    `stamps` are the columns of `model` the import sets itself, not from the file: on insert and update
+    (`stamps`), on insert only (`insert_stamps`)."""
+
+    table: str
+    model: type[models.Model]
+    fields: list[str]
+    refs: dict[str, str] = field(default_factory=dict)
+    stamps: dict[str, Any] = field(default_factory=dict)
+    insert_stamps: dict[str, Any] = field(default_factory=dict)
+    rows: list[tuple] = field(default_factory=list)
+    count: int = 0
+
+    def __post_init__(self) -> None:
+        self._prepare = [_preparer(self.model._meta.get_field(name)) for name in self.fields]
+
+    @property
+    def name(self) -> str:
+        return _quote(self.table)
+
+    def columns(self) -> list[str]:
+        refs = [f"{fk}_ref" for fk in self.refs]
+        return ["line", "source_id", *refs, *(self.model._meta.get_field(name).column for name in self.fields)]
+
+    def create(self) -> None:
+        """The empty table, its columns typed as the model's (CREATE TABLE AS SELECT ... WHERE 1 = 0)."""
+        typed = [
+            "CAST(NULL AS integer) AS line",
+            "CAST(NULL AS varchar(255)) AS source_id",
+            *(f"CAST(NULL AS varchar(255)) AS {_quote(fk + '_ref')}" for fk in self.refs),
+            *(_column(self.model, name) for name in self.fields),
+        ]
+        _execute(f"DROP TABLE IF EXISTS {self.name}")
+        _execute(
+            f"CREATE TEMPORARY TABLE {self.name} AS SELECT {', '.join(typed)} FROM {_table(self.model)} WHERE 1 = 0"
+        )
+
+    def drop(self) -> None:
+        _execute(f"DROP TABLE {self.name}")
+
+    def add(self, record, **values: Any) -> None:
+        """Stage `record` (its values of `fields`, unless given in `values`)."""
+        row = [getattr(record, name) if name not in values else values[name] for name in self.fields]
+        self.rows.append(
+            (
+                record.line,
+                record.source_id,
+                *(getattr(record, attribute) for attribute in self.refs.values()),
+                *(prepare(value) for prepare, value in zip(self._prepare, row, strict=True)),
+            )
+        )
+        self.count += 1
+        if len(self.rows) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.rows:
+            return
+        if connection.vendor == "postgresql":
+            table_copy(self.table, self.columns(), self.rows)
+        else:
+            columns = ", ".join(_quote(c) for c in self.columns())
+            with connection.cursor() as cursor:
+                marks = ", ".join(["%s"] * len(self.columns()))
+                cursor.executemany(f"INSERT INTO {self.name} ({columns}) VALUES ({marks})", self.rows)
+        self.rows = []
+
+    # -- set-based writing --
+
+    def _joins(self) -> str:
+        """The listed entities each staged row refers to, as r0, r1, ... (rows with a missing one drop out)."""
+        le = _table(ListedEntity)
+        return " ".join(f"JOIN {le} r{i} ON r{i}.source_id = s.{_quote(fk + '_ref')}" for i, fk in enumerate(self.refs))
+
+    def missing(self) -> str:
+        """SQL: line, source id and the first reference not held, of each staged row with one."""
+        le = _table(ListedEntity)
+        joins = " ".join(
+            f"LEFT JOIN {le} r{i} ON r{i}.source_id = s.{_quote(fk + '_ref')}" for i, fk in enumerate(self.refs)
+        )
+        first = " ".join(f"WHEN r{i}.id IS NULL THEN s.{_quote(fk + '_ref')}" for i, fk in enumerate(self.refs))
+        return f"SELECT s.line, s.source_id, CASE {first} END AS ref FROM {self.name} s {joins}"
+
+    def _stamped(self, stamps: dict[str, Any]) -> list[tuple[str, Any]]:
+        fields = [self.model._meta.get_field(name) for name in stamps]
+        return [
+            (_quote(f.column), f.get_db_prep_save(v, connection)) for f, v in zip(fields, stamps.values(), strict=True)
+        ]
+
+    def write(self, *, changed_when: str = "") -> tuple[int, int]:
+        """Update the rows whose digest changed (or `changed_when`), insert the new ones: (created, changed)."""
+        table = _table(self.model)
+        stamps = self._stamped(self.stamps)
+        inserted = stamps + self._stamped(self.insert_stamps)
+        fk = [(_column(self.model, name), f"r{i}.id") for i, name in enumerate(self.refs)]
+        own = [_column(self.model, name) for name in self.fields]
+        assignments = [f"{c} = {v}" for c, v in fk] + [f"{c} = s.{c}" for c in own] + [f"{c} = %s" for c, _v in stamps]
+        changed = _execute(
+            f"UPDATE {table} SET {', '.join(assignments)} FROM {self.name} s {self._joins()} "
+            f"WHERE s.source_id = {table}.source_id AND ({table}.digest <> s.digest{changed_when})",
+            [value for _c, value in stamps],
+        )
+        columns = ["source_id", *(c for c, _v in fk), *own, *(c for c, _v in inserted)]
+        values = ["s.source_id", *(v for _c, v in fk), *(f"s.{c}" for c in own), *(["%s"] * len(inserted))]
+        created = _execute(
+            f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(values)} FROM {self.name} s {self._joins()} "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {table} x WHERE x.source_id = s.source_id)",
+            [value for _c, value in inserted],
+        )
+        return created, changed
+
+
+class _Staging:
+    """The staging tables of one import, what it counts, and the errors it finds."""
 
     def __init__(self, *, run: ListImport, summary: ImportSummary, delta: bool):
         self.run = run
         self.summary = summary
         self.delta = delta
-        self.entities: list[EntityRecord] = []
-        self.links: list[SanctionRecord | OwnershipRecord] = []
-        self.deletes: list[Delete] = []
-        self.seen: set[int] = set()
-        self.skipped_schema: dict[int, str] = {}
-        self.errors: list[LineError] = []
-        self.writing = True
+        now = timezone.now()
+        self.entities = _Stage(
+            "sanctions_stage_entity",
+            ListedEntity,
+            [name for name in ENTITY_FIELDS if name not in ("import_run", "removed_at")],
+            stamps={"import_run": run.pk, "removed_at": None},
+        )
+        self.names = _Stage("sanctions_stage_name", ListedName, ["name", "kind", "key"])
+        self.designations = _Stage(
+            "sanctions_stage_designation",
+            Designation,
+            [name for name in _DESIGNATION_FIELDS if name not in ("listed_entity", "import_run", "updated_at")],
+            refs={"listed_entity": "entity_id"},
+            stamps={"import_run": run.pk, "updated_at": now},
+            insert_stamps={"created_at": now},
+        )
+        self.ownerships = _Stage(
+            "sanctions_stage_ownership",
+            ListedOwnership,
+            [name for name in _OWNERSHIP_FIELDS if name not in ("owner", "asset", "import_run")],
+            refs={"owner": "owner_id", "asset": "asset_id"},
+            stamps={"import_run": run.pk},
+        )
+        self.skipped = _Stage("sanctions_stage_skipped", ListedEntity, ["schema"])
+        self.deletes = _Stage("sanctions_stage_delete", ListedEntity, [])
+        self.stages = [self.entities, self.names, self.designations, self.ownerships, self.skipped, self.deletes]
+        for stage in self.stages:
+            stage.create()
 
-    # -- reading --
+    def add(self, record) -> None:
+        if isinstance(record, EntityRecord):
+            self.entities.add(record, names=[name for _kind, name in record.names])
+            for name, kind, key in listed_name_rows(record.names):
+                self.names.add(record, name=name, kind=kind, key=key)
+        elif isinstance(record, SanctionRecord):
+            self.designations.add(record)
+        elif isinstance(record, OwnershipRecord):
+            self.ownerships.add(record)
+        elif isinstance(record, Skipped):
+            self.skipped.add(record)
+            self.summary.skip(record.schema)
+        elif isinstance(record, Delete):
+            self.deletes.add(record)
 
-    def see(self, record) -> None:
-        """Refuse an id seen before in this file; remember the schema of the skipped ones."""
-        digest = _id_digest(record.source_id)
-        if digest in self.seen:
-            raise LineError(record.line, _("the id %(id)s appears twice in the file") % {"id": record.source_id})
-        self.seen.add(digest)
-        if isinstance(record, Skipped):
-            self.skipped_schema[digest] = record.schema
+    def flush(self) -> None:
+        for stage in self.stages:
+            stage.flush()
+            if connection.vendor == "postgresql":  # autovacuum never analyses a temporary table
+                keys = ["source_id", *(f"{fk}_ref" for fk in stage.refs)]
+                _execute(f"ANALYZE {stage.name} ({', '.join(_quote(key) for key in keys)})")
 
-    def skip(self, label: str) -> None:
-        self.summary.skipped += 1
-        self.summary.skipped_by_schema[label] += 1
+    def drop(self) -> None:
+        for stage in self.stages:
+            stage.drop()
 
-    def fail(self, error: LineError) -> None:
-        self.errors.append(error)
-        self.writing = False
-        if len(self.errors) >= MAX_ERRORS:
-            raise SanctionsImportError(self.errors, more=True)
+    # -- checks --
 
-    def add_entity(self, record: EntityRecord) -> None:
-        self.entities.append(record)
-        if len(self.entities) >= BATCH:
-            self.flush()
+    def duplicates(self) -> list[LineError]:
+        """Each occurrence of an id after its first (Delete lines aside), the first MAX_ERRORS by line."""
+        ids = " UNION ALL ".join(
+            f"SELECT source_id, line FROM {stage.name}"
+            for stage in (self.entities, self.designations, self.ownerships, self.skipped)
+        )
+        rows = _fetch(
+            f"WITH ids AS ({ids}), twice AS (SELECT source_id, MIN(line) AS first FROM ids GROUP BY source_id "
+            f"HAVING COUNT(*) > 1) SELECT ids.line, ids.source_id FROM ids JOIN twice ON twice.source_id = "
+            f"ids.source_id WHERE ids.line > twice.first ORDER BY ids.line LIMIT {MAX_ERRORS}"
+        )
+        return [
+            LineError(line, _("the id %(id)s appears twice in the file") % {"id": source_id})
+            for line, source_id in rows
+        ]
 
-    def add_link(self, record: SanctionRecord | OwnershipRecord) -> None:
-        self.links.append(record)
-        if len(self.links) >= BATCH:
-            self.flush()
-
-    def add_delete(self, record: Delete) -> None:
-        self.deletes.append(record)
-        if len(self.deletes) >= BATCH:
-            self.flush()
+    def _references(self, stage: _Stage, schema: str) -> list[LineError]:
+        """Skip and count the staged links whose entity is not held; the errors, when that is one."""
+        missing = f"({stage.missing()}) m"
+        skipped, kind = self.skipped.name, _column(ListedEntity, "schema")
+        counts = _fetch(
+            f"SELECT k.{kind}, COUNT(*) FROM {missing} LEFT JOIN {skipped} k ON k.source_id = m.ref "
+            f"WHERE m.ref IS NOT NULL GROUP BY k.{kind}"
+        )
+        for other, n in counts:
+            if other:
+                self.summary.skip(_("%(schema)s of a %(other)s") % {"schema": schema, "other": other}, n)
+            elif self.delta:
+                self.summary.skip(_("%(schema)s of an entity not held") % {"schema": schema}, n)
+        if self.delta or not any(other is None for other, _n in counts):
+            return []
+        rows = _fetch(
+            f"SELECT m.line, m.source_id, m.ref FROM {missing} WHERE m.ref IS NOT NULL AND NOT EXISTS "
+            f"(SELECT 1 FROM {skipped} k WHERE k.source_id = m.ref) ORDER BY m.line LIMIT {MAX_ERRORS}"
+        )
+        message = _(
+            "the %(schema)s %(id)s refers to the entity %(ref)s, which is neither in this file nor in the database"
+        )
+        return [
+            LineError(line, message % {"schema": schema, "id": source_id, "ref": ref}) for line, source_id, ref in rows
+        ]
 
     # -- writing --
 
-    def flush(self) -> None:
-        if self.writing:
-            self._write_entities(self.entities)
-            self._write_links(self.links)
-            self._write_deletes(self.deletes)
-        self.entities, self.links, self.deletes = [], [], []
-
-    def _count(self, new: list, changed: list, unchanged: int) -> None:
-        self.summary.created += len(new)
-        self.summary.changed += len(changed)
-        self.summary.unchanged += unchanged
-
-    def _write_entities(self, records: list[EntityRecord]) -> None:
-        if not records:
-            return
-        existing = {
-            source_id: (pk, digest, removed_at)
-            for source_id, pk, digest, removed_at in ListedEntity.objects.filter(
-                source_id__in=[r.source_id for r in records]
-            ).values_list("source_id", "pk", "digest", "removed_at")
-        }
-        new, changed, unchanged = [], [], 0
-        written: list[tuple[ListedEntity, EntityRecord]] = []
-        for record in records:
-            digest = record.digest
-            row = ListedEntity(
-                source_id=record.source_id,
-                schema=record.schema,
-                caption=record.caption,
-                names=[name for _kind, name in record.names],
-                countries=record.countries,
-                identifiers=record.identifiers,
-                websites=record.websites,
-                datasets=record.datasets,
-                first_seen=record.first_seen,
-                last_seen=record.last_seen,
-                raw=record.raw,
-                digest=digest,
-                import_run=self.run,
-                removed_at=None,
-            )
-            if record.source_id not in existing:
-                new.append(row)
-            elif existing[record.source_id][1] != digest or existing[record.source_id][2] is not None:
-                row.pk = existing[record.source_id][0]
-                changed.append(row)
-            else:
-                unchanged += 1
-                continue
-            written.append((row, record))
-        _insert(ListedEntity, new)
-        if new and new[0].pk is None:
-            pks = dict(
-                ListedEntity.objects.filter(source_id__in=[row.source_id for row in new]).values_list("source_id", "pk")
-            )
-            for row in new:
-                row.pk = pks[row.source_id]
-        ListedEntity.objects.bulk_update(changed, ENTITY_FIELDS)
-        ListedName.objects.filter(entity_id__in=[row.pk for row in changed]).delete()
-        names = [name for row, record in written for name in listed_name_rows(row.pk, record.names)]
-        _insert(ListedName, names)
-        self._count(new, changed, unchanged)
-
-    def _resolve(self, records: list[SanctionRecord | OwnershipRecord]) -> dict[str, int]:
-        refs = {ref for r in records for ref in _refs(r)}
-        return dict(ListedEntity.objects.filter(source_id__in=refs).values_list("source_id", "pk"))
-
-    def _kept(self, record: SanctionRecord | OwnershipRecord, pks: dict[str, int]) -> bool:
-        """Whether every entity the record refers to is held; skip or refuse it otherwise."""
-        schema = "Sanction" if isinstance(record, SanctionRecord) else "Ownership"
-        for ref in _refs(record):
-            if ref in pks:
-                continue
-            other = self.skipped_schema.get(_id_digest(ref))
-            if other:
-                self.skip(_("%(schema)s of a %(other)s") % {"schema": schema, "other": other})
-            elif self.delta:
-                self.skip(_("%(schema)s of an entity not held") % {"schema": schema})
-            else:
-                self.fail(
-                    LineError(
-                        record.line,
-                        _(
-                            "the %(schema)s %(id)s refers to the entity %(ref)s, "
-                            "which is neither in this file nor in the database"
-                        )
-                        % {"schema": schema, "id": record.source_id, "ref": ref},
-                    )
-                )
-            return False
-        return True
-
-    def _write_links(self, records: list[SanctionRecord | OwnershipRecord]) -> None:
-        if not records:
-            return
-        pks = self._resolve(records)
-        kept = [r for r in records if self._kept(r, pks)]
-        if not self.writing:
-            return
-        sanctions = [r for r in kept if isinstance(r, SanctionRecord)]
-        ownerships = [r for r in kept if isinstance(r, OwnershipRecord)]
-        now = timezone.now()
-        self._upsert(
-            Designation,
-            _DESIGNATION_FIELDS,
-            [
-                (
-                    r.digest,
-                    Designation(
-                        source_id=r.source_id,
-                        listed_entity_id=pks[r.entity_id],
-                        authority=r.authority,
-                        program=r.program,
-                        measure=r.measure,
-                        provisions=r.provisions,
-                        listed_on=r.listed_on,
-                        delisted_on=r.delisted_on,
-                        date_kind=r.date_kind,
-                        date_source=r.date_source,
-                        reason=r.reason,
-                        reference=r.reference,
-                        source_url=r.source_url,
-                        digest=r.digest,
-                        import_run=self.run,
-                        created_at=now,
-                        updated_at=now,
-                    ),
-                )
-                for r in sanctions
-            ],
+    def write(self) -> list[LineError]:
+        """Entities and their names, then designations and ownerships, then deletions; the errors found."""
+        created, changed = self.entities.write(changed_when=f" OR {_table(ListedEntity)}.removed_at IS NOT NULL")
+        self.summary.count(created, changed, self.entities.count)
+        # The names of the entities this import wrote (new or changed: they carry its run) are rewritten.
+        run, entity = _column(ListedEntity, "import_run"), _column(ListedName, "entity")
+        written = f"SELECT id FROM {_table(ListedEntity)} WHERE {run} = %s"
+        _execute(f"DELETE FROM {_table(ListedName)} WHERE {entity} IN ({written})", [self.run.pk])
+        columns = ", ".join(_column(ListedName, name) for name in self.names.fields)
+        _execute(
+            f"INSERT INTO {_table(ListedName)} ({entity}, {columns}) SELECT e.id, {columns} FROM {self.names.name} n "
+            f"JOIN {_table(ListedEntity)} e ON e.source_id = n.source_id WHERE e.{run} = %s",
+            [self.run.pk],
         )
-        self._upsert(
-            ListedOwnership,
-            _OWNERSHIP_FIELDS,
-            [
-                (
-                    r.digest,
-                    ListedOwnership(
-                        source_id=r.source_id,
-                        owner_id=pks[r.owner_id],
-                        asset_id=pks[r.asset_id],
-                        percentage=r.percentage,
-                        role=r.role,
-                        start_on=r.start_on,
-                        end_on=r.end_on,
-                        raw=r.raw,
-                        digest=r.digest,
-                        import_run=self.run,
-                    ),
-                )
-                for r in ownerships
-            ],
-        )
+        errors = []
+        for stage, schema in ((self.designations, "Sanction"), (self.ownerships, "Ownership")):
+            skipped_before = self.summary.skipped
+            errors += self._references(stage, schema)
+            if not errors:
+                created, changed = stage.write()
+                self.summary.count(created, changed, stage.count - (self.summary.skipped - skipped_before))
+        if not errors:
+            self._delete()
+        return errors
 
-    def _upsert(self, model, fields: list[str], rows: list[tuple[str, object]]) -> None:
-        if not rows:
-            return
-        existing = dict(
-            model.objects.filter(source_id__in=[row.source_id for _d, row in rows]).values_list("source_id", "pk")
+    def _delete(self) -> None:
+        ids = f"SELECT source_id FROM {self.deletes.name}"
+        held = " AND ".join(
+            f"NOT EXISTS (SELECT 1 FROM {_table(model)} x WHERE x.source_id = d.source_id)"
+            for model in (ListedEntity, Designation, ListedOwnership)
         )
-        digests = dict(model.objects.filter(pk__in=existing.values()).values_list("pk", "digest"))
-        new, changed, unchanged = [], [], 0
-        for digest, row in rows:
-            pk = existing.get(row.source_id)
-            if pk is None:
-                new.append(row)
-            elif digests[pk] != digest:
-                row.pk = pk
-                changed.append(row)
-            else:
-                unchanged += 1
-        _insert(model, new)
-        model.objects.bulk_update(changed, fields)
-        self._count(new, changed, unchanged)
-
-    def _write_deletes(self, records: list[Delete]) -> None:
-        if not records:
-            return
-        ids = [r.source_id for r in records]
-        removed = ListedEntity.objects.filter(source_id__in=ids, removed_at__isnull=True).update(
+        ((not_held,),) = _fetch(f"SELECT COUNT(*) FROM {self.deletes.name} d WHERE {held}")
+        if not_held:
+            self.summary.skip(_("DEL of an entity not held"), not_held)
+        removed = ListedEntity.objects.filter(source_id__in=RawSQL(ids, ()), removed_at__isnull=True).update(
             removed_at=timezone.now(), import_run=self.run
         )
-        held = set(ListedEntity.objects.filter(source_id__in=ids).values_list("source_id", flat=True))
-        held |= set(Designation.objects.filter(source_id__in=ids).values_list("source_id", flat=True))
-        held |= set(ListedOwnership.objects.filter(source_id__in=ids).values_list("source_id", flat=True))
-        deleted = Designation.objects.filter(source_id__in=ids).delete()[0]
-        deleted += ListedOwnership.objects.filter(source_id__in=ids).delete()[0]
+        deleted = Designation.objects.filter(source_id__in=RawSQL(ids, ())).delete()[0]
+        deleted += ListedOwnership.objects.filter(source_id__in=RawSQL(ids, ())).delete()[0]
         self.summary.deleted += removed + deleted
-        for record in records:
-            if record.source_id not in held:
-                self.skip(_("DEL of an entity not held"))
-
-
-def _refs(record: SanctionRecord | OwnershipRecord) -> tuple[str, ...]:
-    return (record.entity_id,) if isinstance(record, SanctionRecord) else (record.owner_id, record.asset_id)
 
 
 def _digest_and_size(stream: BinaryIO) -> tuple[str, int]:
@@ -438,17 +494,19 @@ def _is_delta(stream: BinaryIO) -> bool:
         return False
 
 
-def _guarded(records: Iterator, writer: _Writer) -> Iterator:
-    """The reader's records; a bad line is recorded and reading goes on (without writing) to find others.
-
-    A reader cannot resume after an exception inside its generator, so reading stops at the first
-    unreadable line (a truncated line or a bad encoding); lines that read but do not fit (a duplicate id,
-    a missing reference) are all reported, up to MAX_ERRORS.
-    """
+def _guarded(records: Iterator, errors: list[LineError]) -> Iterator:
+    """The reader's records; an unreadable line (a truncated line, a bad encoding) ends the reading, since a
+    reader cannot resume after an exception inside its generator, and is kept with the other errors."""
     try:
         yield from records
     except LineError as error:
-        writer.fail(error)
+        errors.append(error)
+
+
+def _refused(errors: list[LineError]) -> SanctionsImportError:
+    """The errors in line order; the first MAX_ERRORS, and a note when there may be more."""
+    errors = sorted(errors, key=lambda error: error.line)
+    return SanctionsImportError(errors[:MAX_ERRORS], more=len(errors) >= MAX_ERRORS)
 
 
 def sanctions_list_import(
@@ -480,33 +538,17 @@ def sanctions_list_import(
             imported_by=user if user is not None and user.is_authenticated else None,
             imported_via=via[:100],
         )
-        writer = _Writer(run=run, summary=summary, delta=fmt == "ftm" and _is_delta(stream))
-        two_passes = fmt == "ftm"
+        staging = _Staging(run=run, summary=summary, delta=fmt == "ftm" and _is_delta(stream))
+        errors: list[LineError] = []
         lines = 0
-        for record in _guarded(reader(stream), writer):
+        for record in _guarded(reader(stream), errors):
             lines = record.line
-            try:
-                if isinstance(record, Delete):
-                    writer.add_delete(record)
-                    continue
-                writer.see(record)
-                if isinstance(record, Skipped):
-                    writer.skip(record.schema)
-                elif isinstance(record, EntityRecord):
-                    writer.add_entity(record)
-                elif not two_passes:
-                    writer.add_link(record)
-            except LineError as error:
-                writer.fail(error)
-        writer.flush()
-        if two_passes and not writer.errors:
-            stream.seek(0)
-            for record in _guarded(reader(stream), writer):
-                if isinstance(record, SanctionRecord | OwnershipRecord):
-                    writer.add_link(record)
-            writer.flush()
-        if writer.errors:
-            raise SanctionsImportError(writer.errors)
+            staging.add(record)
+        staging.flush()
+        errors += staging.duplicates()
+        if errors or (errors := staging.write()):
+            raise _refused(errors)
+        staging.drop()
         ListImport.objects.filter(pk=run.pk).update(
             lines=lines,
             created=summary.created,

@@ -62,6 +62,8 @@ __all__ = [
     "counting_rule",
     "direct_parents",
     "items_matching",
+    "ownerships_in_effect",
+    "parents_from",
     "produced_after",
     "rule_label",
     "shift",
@@ -140,19 +142,23 @@ def items_matching(
     return base.filter(filters.item_q())
 
 
-def direct_parents(as_of: dt.date) -> dict[int, int]:
-    """manufacturer_id -> id of its parent on `as_of` (one query). An ownership counts when it started on or
-    before `as_of` and had not ended before it; when two overlap, the most recent acquisition wins."""
+def ownerships_in_effect(as_of: dt.date) -> QuerySet[Ownership]:
+    """Our ownerships in effect on `as_of`: started on or before that day and not ended before it."""
+    return Ownership.objects.filter(start_on__lte=as_of).filter(Q(end_on__isnull=True) | Q(end_on__gte=as_of))
+
+
+def parents_from(edges: Iterable[tuple[int, int, dt.date]]) -> dict[int, int]:
+    """child_id -> parent_id from (child_id, parent_id, start_on) edges in effect on one day: when two
+    overlap, the most recent acquisition wins (on the same day, the lowest parent id)."""
     parent_of: dict[int, int] = {}
-    rows = (
-        Ownership.objects.filter(start_on__lte=as_of)
-        .filter(Q(end_on__isnull=True) | Q(end_on__gte=as_of))
-        .order_by("child_id", "-start_on", "parent_id")
-        .values_list("child_id", "parent_id")
-    )
-    for child_id, parent_id in rows:
+    for child_id, parent_id, _start in sorted(edges, key=lambda e: (e[0], -e[2].toordinal(), e[1])):
         parent_of.setdefault(child_id, parent_id)
     return parent_of
+
+
+def direct_parents(as_of: dt.date) -> dict[int, int]:
+    """manufacturer_id -> id of its parent on `as_of` (one query; `parents_from` says which owner wins)."""
+    return parents_from(ownerships_in_effect(as_of).order_by().values_list("child_id", "parent_id", "start_on"))
 
 
 def ultimate_parents(as_of: dt.date) -> dict[int, int]:

@@ -12,8 +12,12 @@ its list. It reaches a manufacturer:
 - `owner`: on a listed owner holding 50 % or more, on `as_of`, of a listed entity the manufacturer is
   matched to (`ListedOwnership`, the US 50 percent rule), or on any of the manufacturer's parents up the
   chain on `as_of` in our own ownership records (manual or matched designations of that parent).
-Designations are read with three queries (manual, matched, through listed owners) whatever the number of
-findings; Python only assembles the per-maker rows (at most one per manufacturer).
+Two statements whatever the selection: the findings grouped by manufacturer, with each maker's name and
+country joined to the grouped rows; and one UNION of every designation in force that reaches a manufacturer
+(manual, match, through a listed owner), the authorities with a designation in force, and our ownerships
+in effect. Designations reaching any maker are few (hundreds) beside the makers of a selection (thousands):
+they are read whole rather than sending thousands of ids to the database. Python only assembles the
+per-maker rows (at most one per manufacturer).
 """
 
 from __future__ import annotations
@@ -23,7 +27,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db import connection
+from django.db.models import Case, CharField, DateField, F, FloatField, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext, gettext_lazy
 
 from manufacturers.models import Designation, Manufacturer, SanctionMatch
@@ -36,7 +42,8 @@ from provenance.selectors.analytics import (
     _Plan,
     _unit_aggregate,
     counting_rule,
-    direct_parents,
+    ownerships_in_effect,
+    parents_from,
 )
 
 __all__ = ["VIA", "coverage_cell", "coverage_rule", "coverage_table", "designations_in_force", "sanctions_coverage"]
@@ -57,6 +64,21 @@ def date_kind_label(kind: str) -> str:
 
 
 OWNER_THRESHOLD = 50
+# The columns of the one UNION (`_reach`), in order, each with the type of its NULL where a part has no value.
+_REACH = {
+    "_m": IntegerField(),
+    "_via": CharField(),
+    "_owner": CharField(),
+    "_share": FloatField(),
+    "_id": IntegerField(),
+    "_authority": CharField(),
+    "_programme": CharField(),
+    "_measure": CharField(),
+    "_listed_on": DateField(),
+    "_date_kind": CharField(),
+    "_source_url": CharField(),
+    "_entity": CharField(),
+}
 _COLUMNS = {
     "_id": F("pk"),
     "_authority": F("authority"),
@@ -67,6 +89,9 @@ _COLUMNS = {
     "_source_url": F("source_url"),
     "_entity": F("listed_entity__source_id"),
 }
+# The rows of `_reach` that are not designations: an authority with a designation in force; an ownership of ours.
+_AUTHORITY, _PARENT = "authority", "parent"
+_AUTHORITY_COLUMN, _SINCE_COLUMN = list(_REACH).index("_authority"), list(_REACH).index("_listed_on")
 
 
 def _in_force(as_of: dt.date, prefix: str = "") -> Q:
@@ -92,33 +117,27 @@ def _designation(row: dict, via: str, **extra: Any) -> dict[str, Any]:
     }
 
 
-def designations_in_force(*, manufacturer_ids: Iterable[int], as_of: dt.date) -> dict[int, list[dict[str, Any]]]:
-    """manufacturer_id -> its designations in force on `as_of` (each once; manual, then match, then owner)."""
-    ids = set(manufacturer_ids)
-    parent_of = direct_parents(as_of)
-    ancestors: dict[int, list[int]] = {}
-    for child in ids:
-        chain, node = [], child
-        while node in parent_of and parent_of[node] not in chain and parent_of[node] != child:
-            node = parent_of[node]
-            chain.append(node)
-        if chain:
-            ancestors[child] = chain
-    wanted = ids | {a for chain in ancestors.values() for a in chain}
+def _reach_row(**given: Any) -> dict[str, Any]:
+    """One part's columns of the UNION, in its order; a typed NULL where the part has no value (PostgreSQL
+    takes an untyped NULL met before a value for text)."""
+    return {name: given.get(name, Cast(Value(None), field)) for name, field in _REACH.items()}
+
+
+def _reach(as_of: dt.date) -> QuerySet:
+    """One statement: the designations in force on `as_of` reaching a manufacturer directly (`manual`,
+    `match`) or through a listed owner (`owner`), the authorities with any designation in force, and our
+    ownerships in effect on `as_of` (`parent`: the owner's id in `_id`, its name in `_owner`, since when in
+    `_listed_on`)."""
     base = Designation.objects.filter(_in_force(as_of)).order_by()
-    direct: dict[int, list[dict]] = defaultdict(list)
-    # Designations reaching any maker are few (hundreds) beside the makers of a selection (thousands): they
-    # are read whole and kept for the wanted makers, rather than sending thousands of ids to the database.
-    for row in base.filter(manufacturer__isnull=False).values("manufacturer_id", **_COLUMNS):
-        if row["manufacturer_id"] in wanted:
-            direct[row["manufacturer_id"]].append(_designation(row, "manual"))
-    confirmed = Q(
-        listed_entity__matches__decision=SanctionMatch.Decision.CONFIRMED,
+    # Entered by hand on the maker, or on a listed entity a maker is confirmed to be (one LEFT JOIN to the matches).
+    confirmed = Q(listed_entity__matches__decision=SanctionMatch.Decision.CONFIRMED)
+    direct = base.filter(Q(manufacturer__isnull=False) | confirmed).values(
+        **_reach_row(
+            _m=Coalesce("manufacturer_id", "listed_entity__matches__manufacturer_id"),
+            _via=Case(When(manufacturer__isnull=False, then=Value("manual")), default=Value("match")),
+            **_COLUMNS,
+        )
     )
-    matched = base.filter(confirmed).values(_m=F("listed_entity__matches__manufacturer_id"), **_COLUMNS)
-    for row in matched:
-        if row["_m"] in wanted:
-            direct[row["_m"]].append(_designation(row, "match"))
     hold = "listed_entity__owned_assets__"
     owned = (
         Q(
@@ -131,25 +150,65 @@ def designations_in_force(*, manufacturer_ids: Iterable[int], as_of: dt.date) ->
         & (Q(**{f"{hold}start_on__isnull": True}) | Q(**{f"{hold}start_on__lte": as_of}))
         & (Q(**{f"{hold}end_on__isnull": True}) | Q(**{f"{hold}end_on__gte": as_of}))
     )
-    through_owner: dict[int, list[dict]] = defaultdict(list)
-    rows = base.filter(owned).values(
-        _m=F(f"{hold}asset__matches__manufacturer_id"),
-        _owner=F("listed_entity__caption"),
-        _share=F(f"{hold}percentage"),
-        **_COLUMNS,
+    through_owner = base.filter(owned).values(
+        **_reach_row(
+            _m=F(f"{hold}asset__matches__manufacturer_id"),
+            _via=Value("owner"),
+            _owner=F("listed_entity__caption"),
+            _share=Cast(f"{hold}percentage", FloatField()),
+            **_COLUMNS,
+        )
     )
-    for row in rows:
-        if row["_m"] in ids:
-            designation = _designation(row, "owner", owner=row["_owner"], share=float(row["_share"]))
-            through_owner[row["_m"]].append(designation)
-    owners = {a for chain in ancestors.values() for a in chain if a in direct}
-    owner_names = dict(Manufacturer.objects.filter(pk__in=owners).values_list("pk", "name")) if owners else {}
+    authorities = base.values(**_reach_row(_via=Value(_AUTHORITY), _authority=F("authority"))).distinct()
+    parents = (
+        ownerships_in_effect(as_of)
+        .order_by()
+        .values(
+            **_reach_row(
+                _m=F("child_id"), _via=Value(_PARENT), _id=F("parent_id"), _owner=F("parent__name"),
+                _listed_on=F("start_on"),
+            )
+        )
+    )  # fmt: skip
+    # Ordered so that of two equal designations reaching a maker the same way, the first by id is kept. Tuples:
+    # most rows are ownerships, for which dicts would cost more than the query.
+    return direct.union(through_owner, authorities, parents, all=True).order_by("_via", "_id").values_list(*_REACH)
+
+
+def _designations_and_authorities(
+    manufacturer_ids: Iterable[int], as_of: dt.date
+) -> tuple[dict[int, list[dict[str, Any]]], list[str]]:
+    """manufacturer_id -> its designations in force on `as_of` (each once; manual, then match, then owner),
+    and every authority with a designation in force (those a maker is `not_listed_by`), from one query."""
+    direct: dict[int, list[dict]] = defaultdict(list)
+    through_owner: dict[int, list[dict]] = defaultdict(list)
+    edges: list[tuple[int, int, dt.date]] = []
+    names: dict[int, str] = {}
+    authorities: set[str] = set()
+    for values in _reach(as_of):
+        manufacturer_id, via, owner, share, key = values[:5]
+        if via == _AUTHORITY:
+            authorities.add(values[_AUTHORITY_COLUMN])
+        elif via == _PARENT:
+            edges.append((manufacturer_id, key, values[_SINCE_COLUMN]))
+            names[key] = owner
+        elif via == "owner":
+            row = dict(zip(_REACH, values, strict=True))
+            through_owner[manufacturer_id].append(_designation(row, "owner", owner=owner, share=share))
+        else:
+            direct[manufacturer_id].append(_designation(dict(zip(_REACH, values, strict=True)), via))
+    parent_of = parents_from(edges)
     result: dict[int, list[dict]] = {}
-    for manufacturer_id in ids:
-        found = list(direct.get(manufacturer_id, []))
-        found += through_owner.get(manufacturer_id, [])
-        for owner in ancestors.get(manufacturer_id, ()):
-            found += [{**d, "via": "owner", "owner": owner_names.get(owner)} for d in direct.get(owner, [])]
+    for manufacturer_id in manufacturer_ids:
+        if manufacturer_id not in direct and manufacturer_id not in through_owner and manufacturer_id not in parent_of:
+            result[manufacturer_id] = []
+            continue
+        found = direct.get(manufacturer_id, []) + through_owner.get(manufacturer_id, [])
+        chain, node = [], manufacturer_id
+        while node in parent_of and parent_of[node] not in chain and parent_of[node] != manufacturer_id:
+            node = parent_of[node]
+            chain.append(node)
+            found += [{**d, "via": "owner", "owner": names[node]} for d in direct.get(node, [])]
         seen: set[tuple] = set()
         unique = []
         for designation in found:
@@ -159,13 +218,37 @@ def designations_in_force(*, manufacturer_ids: Iterable[int], as_of: dt.date) ->
                 unique.append(designation)
         unique.sort(key=lambda d: (d["authority"], d["listed_on"] or "", VIA.index(d["via"]), d["programme"]))
         result[manufacturer_id] = unique
-    return result
+    return result, sorted(authorities)
 
 
-def _authorities(as_of: dt.date) -> list[str]:
-    """Every authority with a designation in force on `as_of`: those a maker is `not_listed_by`."""
-    values = Designation.objects.filter(_in_force(as_of)).order_by().values_list("authority", flat=True).distinct()
-    return sorted(set(values))
+def designations_in_force(*, manufacturer_ids: Iterable[int], as_of: dt.date) -> dict[int, list[dict[str, Any]]]:
+    """manufacturer_id -> its designations in force on `as_of` (each once; manual, then match, then owner)."""
+    return _designations_and_authorities(manufacturer_ids, as_of)[0]
+
+
+_NAMED = (
+    "SELECT g.*, m.{name} AS _name, m.{country} AS _country FROM ({grouped}) g LEFT JOIN {table} m ON m.{pk} = g._m"
+)
+
+
+def _grouped_with_names(grouped: QuerySet) -> list[dict[str, Any]]:
+    """The grouped rows (with `_m`), each with its maker's `_name` and `_country`, in one statement: joined
+    after grouping, since grouping 1M findings by the joined name and country would cost several times the
+    GROUP BY of the manufacturer id alone."""
+    sql, params = grouped.query.sql_with_params()
+    quote = connection.ops.quote_name
+    table = Manufacturer._meta.db_table
+    named = _NAMED.format(
+        name=quote("name"),
+        country=quote("country"),
+        grouped=sql,
+        table=quote(table),
+        pk=quote(Manufacturer._meta.pk.column),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(named, params)
+        columns = [column[0] for column in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
 def sanctions_coverage(
@@ -189,18 +272,24 @@ def sanctions_coverage(
     qs = plan.restrict(_findings(filters, items))
     cols = plan.columns()
     counts: dict[int | None, int] = defaultdict(int)
-    for row in qs.annotate(**cols).values(*cols).annotate(n=_unit_aggregate(unit)):
+    named: dict[int, tuple[str, str]] = {}
+    for row in _grouped_with_names(qs.annotate(**cols).values(*cols).annotate(n=_unit_aggregate(unit))):
         key = plan.key(row)
         if key is not _SKIP:
             counts[key] += row["n"] or 0
-    # Names and countries looked up afterwards (as the breakdown labels its rows): grouping 1M findings by the
-    # joined name and country would cost several times the GROUP BY of the manufacturer id alone.
-    rows = Manufacturer.objects.filter(pk__in=[k for k in counts if k is not None]).values_list("pk", "name", "country")
-    makers = {pk: (name, country) for pk, name, country in rows}
-    designations = designations_in_force(manufacturer_ids=makers, as_of=as_of)
-    authorities = _authorities(as_of)
+            named[row["_m"]] = (row["_name"], row["_country"])
+    # Under `parent` attribution a key is an ultimate parent, which may have no findings of its own.
+    missing = [key for key in counts if key is not None and key not in named]
+    if missing:
+        named.update(
+            (pk, (n, c))
+            for pk, n, c in Manufacturer.objects.filter(pk__in=missing).values_list("pk", "name", "country")
+        )
+    makers = {key: named[key] for key in counts if key is not None}
+    designations, authorities = _designations_and_authorities(makers, as_of)
     rows = []
-    summary = {a: {"listed": 0, "not_listed": 0, "maker_unknown": 0} for a in authorities}
+    listed = dict.fromkeys(authorities, 0)
+    known = unknown = 0
     for key, count in counts.items():
         if not count:
             continue
@@ -209,14 +298,14 @@ def sanctions_coverage(
                 {"key": None, "label": gettext("unknown"), "country": None, "count": count, "designations": [],
                  "listed_by": [], "not_listed_by": []}
             )  # fmt: skip
-            for totals in summary.values():
-                totals["maker_unknown"] += count
+            unknown += count
             continue
+        known += count
         name, country = makers[key]
-        found = designations.get(key, [])
-        listed_by = sorted({d["authority"] for d in found})
-        for authority, totals in summary.items():
-            totals["listed" if authority in listed_by else "not_listed"] += count
+        found = designations.get(key) or []
+        listed_by = sorted({d["authority"] for d in found}) if found else []
+        for authority in listed_by:
+            listed[authority] += count
         rows.append(
             {
                 "key": name,
@@ -228,6 +317,7 @@ def sanctions_coverage(
                 "not_listed_by": [a for a in authorities if a not in listed_by],
             }
         )
+    summary = {a: {"listed": n, "not_listed": known - n, "maker_unknown": unknown} for a, n in listed.items()}
     rows.sort(key=lambda r: (-r["count"], r["key"] is None, str(r["key"] or "")))
     return {
         "filters": filters.as_dict(),

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from manufacturers.models import Designation, ListedEntity, ListedName, ListedOwnership, ListImport, SanctionMatch
-from manufacturers.sanctions import readers
+from manufacturers.sanctions import importing, readers
 from manufacturers.sanctions.importing import SanctionsImportError, sanctions_list_import
 from manufacturers.sanctions.readers import parse_date
 from tests import factories
@@ -298,6 +298,22 @@ def test_a_duplicate_id_is_refused():
     lines = zala_lines()
     errors = refused("\n".join([*lines, lines[5]]).encode())
     assert errors[0].startswith("line 92: the id ") and errors[0].endswith("appears twice in the file")
+
+
+def test_batches_of_two_lines_import_the_same_and_find_ids_repeated_across_them(monkeypatch):
+    monkeypatch.setattr(importing, "BATCH", 2)
+    lines = zala_lines()
+    errors = refused("\n".join([*lines, lines[0], lines[5], lines[0]]).encode())
+    assert [error.split(":")[0] for error in errors] == ["line 92", "line 93", "line 94"]
+    assert all(error.endswith("appears twice in the file") for error in errors)
+    summary = run("\n".join(reversed(lines)).encode())
+    assert (summary.created, dict(summary.skipped_by_schema)) == (42, ZALA_SKIPPED)
+    assert (ListedName.objects.count(), Designation.objects.count(), ListedOwnership.objects.count()) == (
+        sum(len(names) for names in ListedEntity.objects.values_list("names", flat=True)),
+        28,
+        3,
+    )
+    assert run(ZALA).unchanged == 42
 
 
 def test_an_unknown_schema_is_refused():

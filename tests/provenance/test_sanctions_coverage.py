@@ -106,10 +106,38 @@ def test_coverage_per_maker_with_via_and_summary(cab):
     assert rows["Subsid"]["listed_by"] == ["GB"] and rows["Subsid"]["designations"][0]["via"] == "owner"
     assert rows["Kalash Sub"]["listed_by"] == []  # 49 % is not control
     assert rows["Child"]["listed_by"] == ["JP"] and rows["Child"]["designations"][0]["via"] == "owner"
+    assert rows["Child"]["designations"][0]["owner"] == "Parent Corp"
+    assert {k: rows["Subsid"]["designations"][0][k] for k in ("owner", "share")} == {"owner": "Parent Holding",
+                                                                                   "share": 51.0}  # fmt: skip
     assert rows[None]["country"] is None and rows[None]["count"] == 2
     assert result["summary"]["EU"] == {"listed": 5, "not_listed": 13, "maker_unknown": 2}
     assert result["summary"]["GB"] == {"listed": 4, "not_listed": 14, "maker_unknown": 2}
     assert result["summary"]["US"] == {"listed": 0, "not_listed": 18, "maker_unknown": 2}
+
+
+def test_coverage_reads_two_queries_whatever_the_number_of_makers(cab):
+    def covered():
+        with CaptureQueriesContext(connection) as captured:
+            result = sanctions_coverage(filters=AnalyticsFilters(item=ITEM), as_of=dt.date(2026, 12, 2))
+        return len(captured.captured_queries), result
+
+    few, _ = covered()
+    item = cab["Integral"].findings.first().item
+    for n in range(5):
+        maker = factories.ManufacturerFactory(name=f"Extra {n}", country="RU")
+        factories.FindingFactory(item=item, manufacturer=maker, quantity=1)
+        owner = factories.ManufacturerFactory(name=f"Extra owner {n}", country="RU")
+        factories.OwnershipFactory(parent=owner, child=maker, start_on=dt.date(2020, 1, 1))
+        designate(manufacturer=owner, authority="GB", program="GB-RUS")
+        entity = listed(f"extra-{n}", f"Extra {n} JSC")
+        designate(entity, authority="US", program="US-BIS-EL")
+        confirm(maker, entity)
+    # 1 the findings grouped by maker, with the makers' names; 1 the designations in force reaching a maker,
+    # the authorities, and our ownerships (one UNION)
+    many, result = covered()
+    assert few == many == 2
+    extra = by_key(result)["Extra 0"]
+    assert extra["listed_by"] == ["GB", "US"] and [d["via"] for d in extra["designations"]] == ["owner", "match"]
 
 
 def test_counts_agree_with_the_breakdown_by_manufacturer(cab):
