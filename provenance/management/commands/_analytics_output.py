@@ -54,6 +54,11 @@ def add_filter_arguments(parser: CommandParser) -> None:
     parser.add_argument("--format", choices=FORMATS, default="table", help=gettext_lazy("table (default), json or csv"))
 
 
+def add_produced_after_argument(parser: CommandParser, help: str) -> None:
+    """`--produced-after DATE`, as `breakdown` and `produced_after` take it."""
+    parser.add_argument("--produced-after", dest="produced_after", metavar="DATE", help=help)
+
+
 def parse_options(options: dict[str, Any], names: tuple[str, ...] = ()) -> AnalyticsParamsForm:
     """Validate command options with the shared form; raise CommandError with per-field messages."""
     keys = ("weapon", "family", "item", "from", "to", "by", "attribution", "unit", "as_of", "status", *names)

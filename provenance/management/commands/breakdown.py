@@ -12,7 +12,14 @@ from django.utils.translation import gettext_lazy
 from config.common.commands import LocalizedCommand
 from provenance.selectors.analytics import breakdown
 
-from ._analytics_output import add_filter_arguments, heading, parse_options, percent, render
+from ._analytics_output import (
+    add_filter_arguments,
+    add_produced_after_argument,
+    heading,
+    parse_options,
+    percent,
+    render,
+)
 from .produced_after import render_produced_after
 
 
@@ -23,11 +30,8 @@ class Command(LocalizedCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         add_filter_arguments(parser)
-        parser.add_argument(
-            "--produced-after",
-            dest="produced_after",
-            metavar="DATE",
-            help=gettext_lazy("instead: how many dated parts were produced after DATE (e.g. 2022-02-24)"),
+        add_produced_after_argument(
+            parser, gettext_lazy("instead: how many dated parts were produced after DATE (e.g. 2022-02-24)")
         )
 
     def handle(self, *args, **options) -> None:

@@ -11,7 +11,14 @@ from config.common.commands import LocalizedCommand
 from provenance.filters import AnalyticsParamsForm
 from provenance.selectors.analytics import produced_after
 
-from ._analytics_output import add_filter_arguments, heading, parse_options, percent, render
+from ._analytics_output import (
+    add_filter_arguments,
+    add_produced_after_argument,
+    heading,
+    parse_options,
+    percent,
+    render,
+)
 
 
 def render_produced_after(form: AnalyticsParamsForm, fmt: str) -> str:
@@ -41,12 +48,7 @@ class Command(LocalizedCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         add_filter_arguments(parser)
-        parser.add_argument(
-            "--produced-after",
-            dest="produced_after",
-            metavar="DATE",
-            help=gettext_lazy("restrictions date (default 2022-02-24)"),
-        )
+        add_produced_after_argument(parser, gettext_lazy("restrictions date (default 2022-02-24)"))
 
     def handle(self, *args, **options) -> None:
         form = parse_options(options, ("produced_after",))
