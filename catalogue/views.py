@@ -16,6 +16,7 @@ from django.views.decorators.http import require_safe
 
 from config.common.exports import CONTENT_TYPES
 from provenance.charts import bar_chart_svg, shift_chart_svg
+from provenance.selectors.analytics import counting_rule_sentences
 from provenance.storage import public_media_storage
 
 from . import selectors
@@ -198,6 +199,9 @@ def weapon_detail(request: HttpRequest, designation: str) -> HttpResponse:
             "shift_chart": _svg_image(shift_chart),
             "years": years,
             "shift_rows": shift_rows,
+            "counting_rules": counting_rule_sentences(
+                unit=data["breakdown"]["unit"], attribution=data["breakdown"]["attribution"]
+            ),
             "shift_periods": data["shift"]["periods"],
         },
     )

@@ -14,13 +14,12 @@ from django.utils.translation import gettext_lazy, ngettext
 from config.common.countries import country_name
 from config.common.text import localized
 from provenance.selectors.analytics import (
-    ATTRIBUTION_RULES,
     PERIOD_RULES,
     PRODUCED_AFTER_RULE,
     SCOPE_RULES,
     STATUS_RULES,
     UNIT_RULES,
-    UNKNOWN_RULE,
+    counting_rule_sentences,
 )
 from provenance.templatetags.briefing import fmt_date, fmt_int, fmt_pp, fmt_share
 
@@ -128,7 +127,8 @@ def scope(data: BriefingData, *, organisation: str = "") -> list[tuple[str, str]
 def counting_rules(data: BriefingData, *, as_of: str) -> list[tuple[str, str]]:
     """How the parts are counted, as (label, sentence): the analytics' rules for this briefing's choices."""
     params = data.params
-    unit_name, unit_rule = UNIT_RULES[params.unit]
+    unit_name = UNIT_RULES[params.unit].label
+    unit, attribution, unknown = counting_rule_sentences(unit=params.unit, attribution=params.attribution, as_of=as_of)
     denominator = SCOPE_RULES[bool(params.foreign_only)].rule.format(
         total=fmt_int(data.tables["country"]["total"]), unit=unit_name
     )
@@ -139,15 +139,10 @@ def counting_rules(data: BriefingData, *, as_of: str) -> list[tuple[str, str]]:
                 rule=STATUS_RULES[params.status].rule
             ),
         ),
-        (_("Unit"), f"{unit_name}: {unit_rule}."),
-        (
-            _("Attribution"),
-            _("A part counts for {attribution}.").format(
-                attribution=ATTRIBUTION_RULES[params.attribution].rule.format(as_of=as_of)
-            ),
-        ),
+        unit,
+        attribution,
         (_("Denominator"), _("Shares are of {denominator}.").format(denominator=denominator)),
-        (_("Unknown values"), str(UNKNOWN_RULE)),
+        unknown,
         (_("Year-over-year"), _("Periods are {rule}.").format(rule=PERIOD_RULES[params.period].rule)),
         (_("Production dates"), PRODUCED_AFTER_RULE.rule.format(date=fmt_date(params.produced_after))),
     ]

@@ -574,6 +574,22 @@ PRODUCED_AFTER_RULE = CountingChoice(
 UNKNOWN_RULE = _("Parts whose maker or country is not known are counted as “unknown”, never dropped.")
 
 
+def counting_rule_sentences(*, unit: str, attribution: str, as_of: str = "") -> list[tuple[str, str]]:
+    """How parts are counted, as (label, sentence): the unit, the attribution and the unknown values, worded
+    from the tables above (a briefing adds its status, denominator and periods; the catalogue its scope)."""
+    unit_name, unit_rule = UNIT_RULES[unit]
+    return [
+        (gettext("Unit"), f"{unit_name}: {unit_rule}."),
+        (
+            gettext("Attribution"),
+            gettext("A part counts for {attribution}.").format(
+                attribution=ATTRIBUTION_RULES[attribution].rule.format(as_of=as_of)
+            ),
+        ),
+        (gettext("Unknown values"), str(UNKNOWN_RULE)),
+    ]
+
+
 # The dimensions in words (the counting rule's "by:"; the keys stay in JSON and the API).
 DIMENSION_LABELS = {
     "country": _("maker's country"),
