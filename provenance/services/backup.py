@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from provenance.models import EvidenceFile
+from provenance.services.public_flag import findings_public_sync
 
 __all__ = ["BackupError", "backup_create", "backup_restore"]
 
@@ -117,6 +118,7 @@ def backup_restore(*, source: Path) -> RestoreResult:
     with transaction.atomic():
         call_command("flush", interactive=False, verbosity=0)
         call_command("loaddata", str(source / DATABASE), verbosity=0)
+        findings_public_sync()  # the catalogue's stored flags, as the rule gives them for the restored items
         copied = 0
         for entry in manifest["files"]:
             if entry["path"].startswith("media/"):

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from provenance.models import EvidenceFile, RecoveredItem
+from provenance.models import EvidenceFile, Finding, RecoveredItem
 from provenance.selectors.analytics import AnalyticsFilters, breakdown
 from provenance.services.findings import evidence_file_store
 from tests import factories
@@ -70,3 +70,18 @@ def test_a_damaged_backup_is_refused_and_nothing_changes(instance, settings):
     assert RecoveredItem.objects.count() == 2  # untouched
     with pytest.raises(CommandError, match="--yes"):
         call_command("restore", str(instance / "backup"))
+
+
+def test_a_restore_stores_the_catalogue_flags_the_rule_gives(instance):
+    """A backup whose lines carry stale public flags (written around the services, or by a version before the
+    flag existed) comes back with the flags the visibility rule gives: the catalogue shows the published
+    CLEAR lines, and nothing else."""
+    published = RecoveredItem.objects.get(reference="ITEM-1")
+    RecoveredItem.objects.filter(pk=published.pk).update(status="published", tlp="CLEAR")
+    RecoveredItem.objects.exclude(pk=published.pk).update(status="draft")
+    Finding.objects.update(public=False)  # stale: the rule says ITEM-1's line is public
+    Finding.objects.exclude(item=published).update(public=True)  # stale: the others are drafts
+    call_command("backup", str(instance / "backup"), stdout=io.StringIO())
+
+    call_command("restore", str(instance / "backup"), "--yes", stdout=io.StringIO())
+    assert sorted(Finding.objects.filter(public=True).values_list("item__reference", flat=True)) == ["ITEM-1"]
