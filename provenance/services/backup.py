@@ -10,9 +10,12 @@ version, so no response cached before the restore is served after it.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
+import re
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +43,12 @@ EXCLUDED = [
     "provenance.DataVersion",
     "provenance.DataVersionWeight",
 ]
+
+
+# Backups written before provenance 0015 hold the data version in its old shape; it is never loaded (a restore
+# renews it), so those objects are left out of the dump before `loaddata` reads it.
+_NEVER_LOADED = frozenset({"provenance.dataversion", "provenance.dataversionweight"})
+_NEVER_LOADED_PATTERN = re.compile(rb'"model":\s*"provenance\.dataversion')
 
 
 class BackupError(Exception):
@@ -110,14 +119,38 @@ def _verified_manifest(source: Path) -> dict:
     return manifest
 
 
+def _holds_never_loaded(dump: Path) -> bool:
+    """Whether the gzipped dump holds an object of `_NEVER_LOADED` (read in chunks, never whole)."""
+    tail = b""
+    with gzip.open(dump, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1024 * 1024), b""):
+            if _NEVER_LOADED_PATTERN.search(tail + chunk):
+                return True
+            tail = chunk[-64:]
+    return False
+
+
+def _loadable_dump(dump: Path, scratch: Path) -> Path:
+    """The dump itself, or a copy in `scratch` without the objects of `_NEVER_LOADED` when it holds any."""
+    if not _holds_never_loaded(dump):
+        return dump
+    with gzip.open(dump, "rt", encoding="utf-8") as handle:
+        objects = [o for o in json.load(handle) if o.get("model") not in _NEVER_LOADED]
+    copy = scratch / DATABASE
+    with gzip.open(copy, "wt", encoding="utf-8") as handle:
+        json.dump(objects, handle)
+    return copy
+
+
 def backup_restore(*, source: Path) -> RestoreResult:
     """Replace the database and the stored files with the backup in `source` (checked first)."""
     source = Path(source)
     manifest = _verified_manifest(source)
     media_root = Path(settings.MEDIA_ROOT)
-    with transaction.atomic():
+    with tempfile.TemporaryDirectory() as scratch, transaction.atomic():
+        dump = _loadable_dump(source / DATABASE, Path(scratch))
         call_command("flush", interactive=False, verbosity=0)
-        call_command("loaddata", str(source / DATABASE), verbosity=0)
+        call_command("loaddata", str(dump), verbosity=0)
         findings_public_sync()  # the catalogue's stored flags, as the rule gives them for the restored items
         copied = 0
         for entry in manifest["files"]:

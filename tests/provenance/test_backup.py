@@ -1,6 +1,7 @@
 """`manage.py backup` / `restore` (issue 16, item 14): a round trip gives back the same breakdowns and the same
 evidence files (by SHA-256); a damaged backup is refused before anything is touched."""
 
+import gzip
 import hashlib
 import io
 import json
@@ -85,3 +86,25 @@ def test_a_restore_stores_the_catalogue_flags_the_rule_gives(instance):
 
     call_command("restore", str(instance / "backup"), "--yes", stdout=io.StringIO())
     assert sorted(Finding.objects.filter(public=True).values_list("item__reference", flat=True)) == ["ITEM-1"]
+
+
+def test_a_backup_written_before_the_data_version_weights_still_restores(instance):
+    """Backups of the previous version hold `provenance.dataversion` with its old `version` field: the restore
+    leaves it out (the data version is renewed) instead of failing on the unknown field."""
+    call_command("backup", str(instance / "backup"), stdout=io.StringIO())
+    dump = instance / "backup" / "database.json.gz"
+    with gzip.open(dump, "rt", encoding="utf-8") as handle:
+        objects = json.load(handle)
+    objects.append({"model": "provenance.dataversion", "pk": 1, "fields": {"version": 4242}})
+    with gzip.open(dump, "wt", encoding="utf-8") as handle:
+        json.dump(objects, handle)
+    manifest_path = instance / "backup" / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    for entry in manifest["files"]:
+        if entry["path"] == "database.json.gz":
+            entry["sha256"] = hashlib.sha256(dump.read_bytes()).hexdigest()
+    manifest_path.write_text(json.dumps(manifest))
+    RecoveredItem.objects.filter(reference="ITEM-0").delete()
+
+    call_command("restore", str(instance / "backup"), "--yes", stdout=io.StringIO())
+    assert sorted(RecoveredItem.objects.values_list("reference", flat=True)) == ["ITEM-0", "ITEM-1", "ITEM-2"]
